@@ -1,0 +1,56 @@
+"""One file in, its reportable findings out: prefilter, parse, detect, noqa, selection."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .detector import Finding, findings_for_tree, may_have_findings
+from .noqa import file_is_ignored, is_suppressed, noqa_lines
+from .selection import Selection
+from .settings import Settings
+from .source import Source
+
+
+@dataclass(frozen=True)
+class Options:
+    """Everything that decides what is reported for a file."""
+
+    settings: Settings = Settings()
+    selection: Selection = Selection()
+    disable_noqa: bool = False
+
+
+@dataclass
+class Report:
+    """The findings for one file (after noqa and selection), and the lines they came from."""
+
+    findings: list[Finding] = field(default_factory=list)
+    suppressed: list[Finding] = field(default_factory=list)
+    parsed: bool = False
+
+
+def analyze(source: Source, filename: str, options: Options) -> Report:
+    """Check one file. Raises SourceError when it cannot be decoded or parsed."""
+    if not may_have_findings(source.data, options.settings):
+        return Report()
+    tree = source.parse(filename)
+    found = findings_for_tree(tree, options.settings)
+    report = Report(parsed=True)
+    if not found:
+        return report
+    lines = source.lines()
+    if not options.disable_noqa and file_is_ignored(lines):
+        report.suppressed = found
+        return report
+    noqa = {} if options.disable_noqa else noqa_lines(lines)
+    for finding in found:
+        if not options.selection.is_selected(finding.code):
+            continue
+        target = report.suppressed if _suppressed(finding, noqa) else report.findings
+        target.append(finding)
+    return report
+
+
+def _suppressed(finding: Finding, noqa: dict[int, str]) -> bool:
+    return is_suppressed(finding.code, noqa.get(finding.line))
+

@@ -1,0 +1,65 @@
+"""The flake8 adapter: options in, the detector's findings out. Nothing else lives here."""
+
+from __future__ import annotations
+
+import ast
+from argparse import Namespace
+from collections.abc import Iterator, Sequence
+from typing import Any, ClassVar
+
+from . import __version__
+from .detector import findings_for_tree, may_have_findings
+from .rules import DEFAULT_IGNORED
+from .settings import Settings
+
+ENTRY_POINTS_OPTION = "--covalent-extra-entry-points"
+EXECUTORS_OPTION = "--covalent-extra-executors"
+
+
+def register_options(add_option: Any) -> None:
+    """Add the plugin's two options; ``check`` reads the same names from flake8 config."""
+    add_option(
+        ENTRY_POINTS_OPTION,
+        default="",
+        parse_from_config=True,
+        comma_separated_list=True,
+        help="Dotted names of extra Covalent entry points (e.g. a wrapper library's job "
+        "decorator) whose executor keywords are checked.",
+    )
+    add_option(
+        EXECUTORS_OPTION,
+        default="",
+        parse_from_config=True,
+        comma_separated_list=True,
+        help="Dotted names of extra callables that construct executors.",
+    )
+
+
+class Plugin:
+    """flake8 checker for executors built inline in Covalent entry points (CVX001-CVX003)."""
+
+    name = "flake8-covalent-executor"
+    version = __version__
+    settings: ClassVar[Settings] = Settings()
+
+    def __init__(self, tree: ast.Module, lines: Sequence[str]) -> None:
+        self.tree = tree
+        self.lines = lines
+
+    @staticmethod
+    def add_options(parser: Any) -> None:
+        register_options(parser.add_option)
+        parser.extend_default_ignore(list(DEFAULT_IGNORED))
+
+    @classmethod
+    def parse_options(cls, options: Namespace) -> None:
+        cls.settings = Settings.from_lists(
+            options.covalent_extra_entry_points or (), options.covalent_extra_executors or ()
+        )
+
+    def run(self) -> Iterator[tuple[int, int, str, type[Plugin]]]:
+        if not may_have_findings("".join(self.lines).encode("utf-8", "surrogatepass"),
+                                 self.settings):
+            return
+        for finding in findings_for_tree(self.tree, self.settings):
+            yield finding.line, finding.col, finding.message, type(self)

@@ -1,0 +1,54 @@
+"""How findings are printed: flake8's default format, JSON, or GitHub Actions annotations."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from .check import FileResult
+
+FORMATS = ("default", "json", "github")
+
+
+def _default(results: Sequence[FileResult]) -> str:
+    return "".join(
+        f"{r.path}:{f.line}:{f.col + 1}: {f.message}\n" for r in results for f in r.findings
+    )
+
+
+def _json(results: Sequence[FileResult]) -> str:
+    rows = [
+        {
+            "filename": r.path,
+            "line": f.line,
+            "column": f.col + 1,
+            "code": f.code,
+            "message": f.message,
+            "fix": f.fix,
+        }
+        for r in results
+        for f in r.findings
+    ]
+    return json.dumps(rows, indent=2) + "\n"
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _github(results: Sequence[FileResult]) -> str:
+    return "".join(
+        f"::error file={_escape_property(r.path)},line={f.line},col={f.col + 1},"
+        f"title={f.code}::{_escape_data(f.message)}\n"
+        for r in results
+        for f in r.findings
+    )
+
+
+def render(results: Sequence[FileResult], fmt: str) -> str:
+    """All findings of ``results`` in the format ``fmt`` (one of FORMATS)."""
+    return {"default": _default, "json": _json, "github": _github}[fmt](results)

@@ -1,0 +1,217 @@
+"""Which names a module binds, and where a dotted name used at some point was imported from.
+
+A name resolves through the innermost scope that binds it, as Python looks it up: a parameter
+or local called ``ct`` hides the module's ``import covalent as ct``. Imports win over other
+bindings of the same scope, so ``try: import covalent as ct / except ImportError: ct = None``
+still resolves ``ct`` to ``covalent``.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Optional, Union
+
+ScopeNode = Union[ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef]
+_NESTED_SCOPES = (
+    ast.FunctionDef,
+    ast.AsyncFunctionDef,
+    ast.ClassDef,
+    ast.Lambda,
+    ast.ListComp,
+    ast.SetComp,
+    ast.DictComp,
+    ast.GeneratorExp,
+)
+# What ``from covalent import *`` brings that matters here (covalent's ``__all__``).
+_COVALENT_STAR_NAMES = frozenset({"electron", "lattice", "Lepton", "leptons", "executor"})
+
+
+@dataclass
+class Scope:
+    """The names one scope binds: by import (with their origins) or otherwise."""
+
+    kind: str  # "module", "class", "function" or "comprehension"
+    imports: dict[str, list[str]] = field(default_factory=dict)
+    others: dict[str, int] = field(default_factory=dict)
+    aliases: dict[str, ast.expr] = field(default_factory=dict)
+    declared_global: set[str] = field(default_factory=set)
+    star_imports: list[str] = field(default_factory=list)
+
+    def binds(self, name: str) -> bool:
+        return name in self.imports or name in self.others
+
+    def bind_import(self, name: str, origin: str) -> None:
+        self.imports.setdefault(name, []).append(origin)
+
+    def bind_other(self, name: str, value: Optional[ast.expr] = None) -> None:
+        self.others[name] = self.others.get(name, 0) + 1
+        if value is not None and self.kind == "module":
+            self.aliases[name] = value
+
+
+def dotted_name(node: ast.expr) -> Optional[str]:
+    """``a.b.c`` for a chain of attributes on a name, else None."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return ".".join(reversed(parts))
+
+
+def _walk_scope_body(nodes: Iterable[ast.AST]) -> Iterator[ast.AST]:
+    """Every node of a scope's own body: nested scopes are yielded but not entered."""
+    stack = list(nodes)
+    stack.reverse()
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, _NESTED_SCOPES):
+            continue
+        children = list(ast.iter_child_nodes(node))
+        children.reverse()
+        stack.extend(children)
+
+
+def _bind_import(scope: Scope, node: Union[ast.Import, ast.ImportFrom]) -> None:
+    if isinstance(node, ast.Import):
+        for alias in node.names:
+            if alias.asname:
+                scope.bind_import(alias.asname, alias.name)
+            else:
+                top = alias.name.partition(".")[0]
+                scope.bind_import(top, top)
+        return
+    module = "." * node.level + (node.module or "")
+    for alias in node.names:
+        if alias.name == "*":
+            scope.star_imports.append(module)
+        else:
+            scope.bind_import(alias.asname or alias.name, f"{module}.{alias.name}")
+
+
+def _bind_node(scope: Scope, node: ast.AST) -> None:
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        _bind_import(scope, node)
+    elif isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+        scope.bind_other(node.id)
+    elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        scope.bind_other(node.name)
+    elif isinstance(node, ast.ExceptHandler) and node.name:
+        scope.bind_other(node.name)
+    elif isinstance(node, (ast.Global, ast.Nonlocal)):
+        scope.declared_global.update(node.names)
+    elif isinstance(node, ast.Assign) and len(node.targets) == 1:
+        target = node.targets[0]
+        if isinstance(target, ast.Name) and dotted_name(node.value) is not None:
+            scope.aliases[target.id] = node.value
+    else:
+        for name in ("name", "rest"):  # match-statement captures (3.10+)
+            captured = getattr(node, name, None)
+            if type(node).__name__.startswith("Match") and isinstance(captured, str):
+                scope.bind_other(captured)
+
+
+def _parameters(args: ast.arguments) -> Iterator[str]:
+    for arg in (*getattr(args, "posonlyargs", ()), *args.args, *args.kwonlyargs):
+        yield arg.arg
+    for arg in (args.vararg, args.kwarg):
+        if arg is not None:
+            yield arg.arg
+
+
+def build_scope(node: ast.AST, kind: str) -> Scope:
+    """Collect what ``node`` (a module, class, function, lambda or comprehension) binds."""
+    scope = Scope(kind)
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        for name in _parameters(node.args):
+            scope.bind_other(name)
+    if isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+        body: list[ast.AST] = [gen.target for gen in node.generators]
+    elif isinstance(node, ast.Lambda):
+        body = [node.body]
+    else:
+        body = list(getattr(node, "body", ()))
+    for child in _walk_scope_body(body):
+        _bind_node(scope, child)
+    return scope
+
+
+class Resolver:
+    """Resolves names against a stack of scopes, innermost last."""
+
+    def __init__(self, module: ast.Module) -> None:
+        self.stack: list[Scope] = [build_scope(module, "module")]
+
+    def push(self, node: ast.AST, kind: str) -> None:
+        self.stack.append(build_scope(node, kind))
+
+    def pop(self) -> None:
+        self.stack.pop()
+
+    @property
+    def module(self) -> Scope:
+        return self.stack[0]
+
+    def resolve(self, node: ast.expr) -> Optional[str]:
+        """The qualified name an expression like ``ct.executor.LocalExecutor`` refers to.
+
+        None when the chain starts at a local of a function (not knowable statically)
+        or is not a plain chain of names. A module-level non-import binding resolves to its
+        own name, so locally defined classes and user-configured names can match.
+        """
+        dotted = dotted_name(node)
+        if dotted is None:
+            return None
+        head, dot, rest = dotted.partition(".")
+        origin = self.resolve_name(head)
+        if origin is None:
+            return None
+        return origin + dot + rest
+
+    def resolve_name(self, name: str, _depth: int = 0) -> Optional[str]:
+        innermost = len(self.stack) - 1
+        for index in range(innermost, -1, -1):
+            scope = self.stack[index]
+            if scope.kind == "class" and index != innermost:
+                continue  # class bodies are not enclosing scopes for nested code
+            if name in scope.declared_global and index != 0:
+                return self._in_module(name, _depth)
+            if scope.binds(name):
+                return self._in_scope(scope, name, _depth) if index else self._in_module(
+                    name, _depth
+                )
+        return self._in_module(name, _depth)
+
+    def _in_scope(self, scope: Scope, name: str, depth: int) -> Optional[str]:
+        origins = scope.imports.get(name)
+        return origins[0] if origins else None
+
+    def _in_module(self, name: str, depth: int) -> Optional[str]:
+        module = self.module
+        origins = module.imports.get(name)
+        if origins:
+            return origins[0]
+        alias = module.aliases.get(name)
+        if alias is not None and module.others.get(name, 0) == 1 and depth < 8:
+            resolved = self._resolve_alias(alias, depth + 1)
+            if resolved is not None:
+                return resolved
+        if not module.binds(name) and name in _COVALENT_STAR_NAMES:
+            if "covalent" in module.star_imports:
+                return f"covalent.{name}"
+        return name
+
+    def _resolve_alias(self, value: ast.expr, depth: int) -> Optional[str]:
+        dotted = dotted_name(value)
+        if dotted is None:
+            return None
+        head, dot, rest = dotted.partition(".")
+        if head in self.module.imports or head in self.module.aliases:
+            origin = self._in_module(head, depth)
+            return None if origin is None else origin + dot + rest
+        return None

@@ -1,0 +1,53 @@
+"""Turning a file's bytes into what the detector and the noqa reader need."""
+
+from __future__ import annotations
+
+import ast
+import io
+import tokenize
+from dataclasses import dataclass
+
+
+class SourceError(Exception):
+    """A file that cannot be read or parsed; the message is one line for the user."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """A Python file's bytes, decoded the way Python itself would."""
+
+    data: bytes
+    encoding: str
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Source:
+        try:
+            encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+            data.decode(encoding)
+        except (SyntaxError, LookupError, UnicodeDecodeError) as error:
+            raise SourceError(f"cannot decode: {_one_line(error)}") from None
+        return cls(data, encoding)
+
+    @property
+    def text(self) -> str:
+        return self.data.decode(self.encoding)
+
+    def lines(self) -> list[str]:
+        """Lines with universal newlines, as flake8 reads them."""
+        text = self.text.replace("\r\n", "\n").replace("\r", "\n")
+        return io.StringIO(text).readlines()
+
+    def parse(self, filename: str) -> ast.Module:
+        try:
+            return ast.parse(self.data, filename=filename)
+        except SyntaxError as error:
+            where = f" (line {error.lineno})" if error.lineno else ""
+            raise SourceError(f"syntax error{where}: {error.msg}") from None
+        except (ValueError, UnicodeError) as error:
+            raise SourceError(f"cannot parse: {_one_line(error)}") from None
+        except (RecursionError, MemoryError):
+            raise SourceError("cannot parse: too deeply nested") from None
+
+
+def _one_line(error: BaseException) -> str:
+    return " ".join(str(error).split()) or type(error).__name__

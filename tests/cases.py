@@ -1,0 +1,629 @@
+"""The one case table: real-looking Covalent code, the findings it must give, the fix it gets.
+
+Each case drives the flake8 test, the ``check`` test and the parity test. ``findings`` are
+``"line:col CODE"`` strings as flake8 prints them (1-based column of the constructing call),
+for a run with CVX003 enabled. ``options`` are command-line flags both front ends take.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+from typing import Optional
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    before: str
+    findings: tuple[str, ...] = ()
+    after: Optional[str] = None
+    options: tuple[str, ...] = ()
+    notes: str = ""
+
+    @property
+    def source(self) -> str:
+        return textwrap.dedent(self.before).lstrip("\n")
+
+
+CASES: list[Case] = []
+
+
+def case(id: str, before: str, *findings: str, options: tuple[str, ...] = (),
+         after: Optional[str] = None, notes: str = "") -> None:
+    CASES.append(Case(id, before, tuple(findings), after, options, notes))
+
+
+# --- the seed ------------------------------------------------------------------------------
+case("seed_not_recommended", '''
+    import covalent as ct
+    import random
+    from covalent.executor import LocalExecutor
+
+    # Technique 1 (not so good):
+
+    def dummy():
+        pass
+
+    @ct.electron(executor=LocalExecutor())
+    def task_1():
+        return random.sample(range(10, 30), 5)
+
+    @ct.electron(executor=LocalExecutor())
+    def task_2(x_list):
+
+        squares = []
+        for x in x_list:
+            squares.append(x ** 2)
+
+        return squares
+
+    @ct.lattice
+    def workflow_1():
+        random_list = task_1()
+        return task_2(random_list)
+    ''', "10:23 CVX001", "14:23 CVX001")
+
+case("seed_improved", '''
+    import covalent as ct
+    import random
+    from covalent.executor import DaskExecutor
+
+    # Technique 2 (better):
+
+    custom_executor = DaskExecutor()
+
+    @ct.electron(executor=custom_executor)
+    def task_1():
+        return random.sample(range(10, 30), 5)
+
+
+    @ct.electron(executor=custom_executor)
+    def task_2(x_list):
+
+        squares = []
+        for x in x_list:
+            squares.append(x ** 2)
+
+        return squares
+
+    @ct.lattice
+    def workflow_2():
+        random_list = task_1()
+        return task_2(random_list)
+    ''')
+
+case("seed_two_log_files", '''
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+
+    @ct.electron(executor=LocalExecutor(log_stdout="/tmp/task_1.txt"))
+    def task_1():
+        return [1, 2, 3]
+
+
+    @ct.electron(executor=LocalExecutor(log_stdout="/tmp/task_2.txt"))
+    def task_2(values):
+        return [v * v for v in values]
+    ''', "5:23 CVX001", "10:23 CVX001", "10:23 CVX003")
+
+# --- import styles -------------------------------------------------------------------------
+case("import_covalent_plain", '''
+    import covalent
+
+
+    @covalent.electron(executor=covalent.executor.LocalExecutor())
+    def add(a, b):
+        return a + b
+    ''', "4:29 CVX001")
+
+case("import_covalent_as_cov", '''
+    import covalent as cov
+    from covalent.executor import DaskExecutor
+
+
+    @cov.lattice(executor=DaskExecutor(), workflow_executor=DaskExecutor())
+    def pipeline(x):
+        return x
+    ''', "5:23 CVX001", "5:57 CVX001")
+
+case("from_import_aliases", '''
+    from covalent import electron as el
+    from covalent import executor as ex
+
+
+    @el(executor=ex.LocalExecutor(workdir="/scratch"))
+    def featurize(frame):
+        return frame.dropna()
+    ''', "5:14 CVX001")
+
+case("ct_executor_attribute", '''
+    import covalent as ct
+
+
+    @ct.electron(executor=ct.executor.LocalExecutor())
+    def load(path):
+        return open(path).read()
+    ''', "4:23 CVX001")
+
+case("executor_plugins_path", '''
+    import covalent as ct
+    from covalent.executor.executor_plugins.dask import DaskExecutor
+
+
+    @ct.electron(executor=DaskExecutor(scheduler_address="tcp://127.0.0.1:8786"))
+    def train(model):
+        return model.fit()
+    ''', "5:23 CVX001")
+
+case("import_in_try_except", '''
+    try:
+        import covalent as ct
+        from covalent.executor import LocalExecutor
+    except ImportError:  # covalent is optional here
+        ct = None
+
+
+    @ct.electron(executor=LocalExecutor())
+    def score(x):
+        return x * 2
+    ''', "8:23 CVX001")
+
+case("star_import", '''
+    from covalent import *
+    from covalent.executor import LocalExecutor
+
+
+    @electron(executor=LocalExecutor())
+    def step():
+        return 1
+    ''', "5:20 CVX001")
+
+case("module_level_alias", '''
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+    task = ct.electron
+
+
+    @task(executor=LocalExecutor())
+    def step():
+        return 1
+    ''', "7:16 CVX001")
+
+# --- entry points and forms ----------------------------------------------------------------
+case("backend_keyword", '''
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+
+    @ct.electron(backend=LocalExecutor())
+    def legacy():
+        return 0
+    ''', "5:22 CVX001")
+
+case("call_form_positional_function", '''
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+
+    def square(x):
+        return x * x
+
+
+    square_task = ct.electron(square, executor=LocalExecutor())
+    ''', "9:44 CVX001")
+
+case("call_form_curried", '''
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+
+    def square(x):
+        return x * x
+
+
+    square_task = ct.electron(executor=LocalExecutor())(square)
+    ''', "9:36 CVX001")
+
+case("list_and_tuple_values", '''
+    import covalent as ct
+    from covalent.executor import DaskExecutor, LocalExecutor
+
+
+    @ct.electron(executor=[LocalExecutor(), "dask"])
+    def a():
+        return 1
+
+
+    @ct.electron(executor=(DaskExecutor(), LocalExecutor()))
+    def b():
+        return 2
+    ''', "5:24 CVX001", "10:24 CVX001", "10:40 CVX001")
+
+case("conditional_value", '''
+    import os
+
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+    from covalent_slurm_plugin import SlurmExecutor
+
+    ON_CLUSTER = "SLURM_JOB_ID" in os.environ
+
+
+    @ct.electron(executor=SlurmExecutor(partition="gpu") if ON_CLUSTER else LocalExecutor())
+    def simulate(n):
+        return n
+    ''', "10:23 CVX001", "10:73 CVX001")
+
+case("plugin_package", '''
+    import covalent as ct
+    import covalent_ssh_plugin as ssh
+
+
+    @ct.electron(executor=ssh.SSHExecutor(username="me", hostname="node1"))
+    def remote():
+        return "ok"
+    ''', "5:23 CVX001")
+
+case("covalent_cloud_service", '''
+    import covalent_cloud as cc
+
+
+    @cc.service(executor=cc.CloudExecutor(num_cpus=2, memory="8GB"))
+    def llm_server(model_name):
+        return {"model": model_name}
+    ''', "4:22 CVX001")
+
+case("lepton", '''
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+    task = ct.Lepton(
+        language="python",
+        library_name="numpy",
+        function_name="sum",
+        executor=LocalExecutor(),
+    )
+    ''', "8:14 CVX001")
+
+case("leptons_bash", '''
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+
+    @ct.leptons.bash(display_name="list", executor=LocalExecutor())
+    def list_files():
+        return "ls -la"
+    ''', "5:48 CVX001")
+
+case("local_subclass", '''
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+
+    class Scratch(LocalExecutor):
+        """Runs in the scratch directory."""
+
+
+    @ct.electron(executor=Scratch())
+    def clean():
+        return None
+    ''', "9:23 CVX001")
+
+case("capwords_executor_name", '''
+    import covalent as ct
+    from myorg.compute import ClusterExecutor
+
+
+    @ct.electron(executor=ClusterExecutor(queue="short"))
+    def crunch():
+        return 42
+    ''', "5:23 CVX001")
+
+# --- where it runs: once (CVX001) or repeatedly (CVX002) ------------------------------------
+case("class_body", '''
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+
+    def fit(x):
+        return x
+
+
+    class Steps:
+        fit = ct.electron(fit, executor=LocalExecutor())
+    ''', "10:37 CVX001")
+
+case("module_level_if_with_try", '''
+    import contextlib
+    import sys
+
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+    if sys.platform == "linux":
+        @ct.electron(executor=LocalExecutor())
+        def a():
+            return 1
+
+    with contextlib.suppress(Exception):
+        b = ct.electron(lambda: 2, executor=LocalExecutor())
+
+    try:
+        c = ct.electron(lambda: 3, executor=LocalExecutor())
+    finally:
+        pass
+    ''', "8:27 CVX001", "13:41 CVX001", "16:41 CVX001")
+
+case("inside_lattice", '''
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+
+    def add(a, b):
+        return a + b
+
+
+    @ct.lattice
+    def workflow(a, b):
+        return ct.electron(add, executor=LocalExecutor())(a, b)
+    ''', "11:38 CVX002")
+
+case("factory_function", '''
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+
+    def make_task(fn, log_path):
+        return ct.electron(fn, executor=LocalExecutor(log_stdout=log_path))
+    ''', "6:37 CVX002")
+
+case("method", '''
+    import covalent as ct
+    from covalent.executor import DaskExecutor
+
+
+    class Pipeline:
+        def task(self, fn):
+            return ct.electron(fn, executor=DaskExecutor())
+    ''', "7:41 CVX002")
+
+case("module_level_loop", '''
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+
+    def make(i):
+        return lambda: i
+
+
+    tasks = []
+    for i in range(4):
+        tasks.append(ct.electron(make(i), executor=LocalExecutor()))
+    ''', "11:48 CVX002")
+
+case("loop_variable_in_arguments", '''
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+
+    def make(i):
+        return lambda: i
+
+
+    tasks = []
+    for i in range(4):
+        tasks.append(ct.electron(make(i), executor=LocalExecutor(log_stdout=f"{i}.log")))
+    ''', "11:48 CVX002")
+
+case("comprehension", '''
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+
+    def work(x):
+        return x
+
+
+    tasks = [ct.electron(work, executor=LocalExecutor()) for _ in range(3)]
+    ''', "9:37 CVX002")
+
+case("nested_decorated_function", '''
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+
+    @ct.lattice
+    def workflow(n):
+        @ct.electron(executor=LocalExecutor())
+        def inner(x):
+            return x + 1
+
+        return inner(n)
+    ''', "7:27 CVX002")
+
+case("function_local_import", '''
+    def build():
+        import covalent as ct
+        from covalent.executor import LocalExecutor
+
+        return ct.electron(print, executor=LocalExecutor())
+    ''', "5:40 CVX002")
+
+# --- noqa ----------------------------------------------------------------------------------
+case("noqa_on_constructing_line", '''
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+
+    @ct.electron(executor=LocalExecutor())  # noqa: CVX001
+    def a():
+        return 1
+
+
+    @ct.electron(
+        executor=LocalExecutor(),  # noqa: CVX001
+    )
+    def b():
+        return 2
+
+
+    @ct.electron(  # noqa: CVX001  (this line is not the one reported)
+        executor=LocalExecutor(),
+    )
+    def c():
+        return 3
+    ''', "18:14 CVX001")
+
+# --- options -------------------------------------------------------------------------------
+case("extra_entry_point", '''
+    from covalent.executor import LocalExecutor
+    from labtools.workflows import job
+
+
+    @job(executor=LocalExecutor())
+    def run():
+        return 1
+    ''', "5:15 CVX001", options=("--covalent-extra-entry-points", "labtools.workflows.job"))
+
+case("extra_executor", '''
+    import covalent as ct
+    from labtools.compute import gpu_node
+
+
+    @ct.electron(executor=gpu_node(gpus=1))
+    def train():
+        return 1
+    ''', "5:23 CVX001", options=("--covalent-extra-executors", "labtools.compute.gpu_node"))
+
+# --- no findings ---------------------------------------------------------------------------
+case("not_string_name_attribute", '''
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+    local = LocalExecutor()
+    settings = type("Settings", (), {"executor": local})
+
+
+    @ct.electron(executor="local")
+    def a():
+        return 1
+
+
+    @ct.electron(executor=local)
+    def b():
+        return 2
+
+
+    @ct.electron(executor=settings.executor)
+    def c():
+        return 3
+
+
+    @ct.electron(executor=LocalExecutor)
+    def d():
+        return 4
+    ''')
+
+case("lowercase_factory", '''
+    import covalent as ct
+
+
+    def get_executor():
+        return "local"
+
+
+    @ct.electron(executor=get_executor())
+    def a():
+        return 1
+    ''')
+
+case("parameter_named_ct", '''
+    from covalent.executor import LocalExecutor
+
+
+    def register(ct, fn):
+        @ct.electron(executor=LocalExecutor())
+        def wrapped():
+            return fn()
+
+        return wrapped
+    ''')
+
+case("local_named_electron", '''
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+
+    def build(make_decorator):
+        electron = make_decorator()
+
+        @electron(executor=LocalExecutor())
+        def wrapped():
+            return 1
+
+        return wrapped
+    ''')
+
+case("other_library_electron", '''
+    from covalent.executor import LocalExecutor
+    from qchem.decorators import electron
+
+
+    @electron(executor=LocalExecutor())
+    def orbital():
+        return 1
+    ''')
+
+case("thread_pool_elsewhere", '''
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    import covalent as ct
+
+
+    @ct.electron
+    def blocking(x):
+        return x
+
+
+    async def main():
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(ThreadPoolExecutor(max_workers=2), blocking, 1)
+    ''')
+
+case("partial_decorator_shares_one", '''
+    import functools
+
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+    local_task = functools.partial(ct.electron, executor=LocalExecutor())
+
+
+    @local_task
+    def a():
+        return 1
+    ''', notes="one executor for every use of local_task: already shared")
+
+case("file_level_noqa", '''
+    # flake8: noqa
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+
+    @ct.electron(executor=LocalExecutor())
+    def a():
+        return 1
+    ''')
+
+case("no_covalent", '''
+    from concurrent.futures import ProcessPoolExecutor
+
+
+    def run(jobs):
+        with ProcessPoolExecutor() as pool:
+            return list(pool.map(len, jobs))
+    ''')
