@@ -15,8 +15,8 @@ from .source import Source
 class Options:
     """Everything that decides what is reported for a file."""
 
-    settings: Settings = Settings()
-    selection: Selection = Selection()
+    settings: Settings = field(default_factory=Settings)
+    selection: Selection = field(default_factory=Selection)
     disable_noqa: bool = False
 
 
@@ -53,4 +53,3 @@ def analyze(source: Source, filename: str, options: Options) -> Report:
 
 def _suppressed(finding: Finding, noqa: dict[int, str]) -> bool:
     return is_suppressed(finding.code, noqa.get(finding.line))
-

@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Optional
 
 from .analysis import Options, analyze
 from .detector import Finding
@@ -19,7 +18,7 @@ class FileResult:
 
     path: str
     findings: list[Finding] = field(default_factory=list)
-    error: Optional[str] = None
+    error: str | None = None
 
 
 def read_input(path: str) -> bytes:
@@ -42,9 +41,10 @@ def check_path(path: str, display: str, options: Options) -> FileResult:
         return FileResult(display, analyze(source, display, options).findings)
     except SourceError as error:
         return FileResult(display, error=str(error))
-    except Exception as error:  # a bug of ours must not stop the other files  # noqa: BLE001
-        return FileResult(display, error=f"internal error ({type(error).__name__}: {error}); "
-                          "please report it")
+    except Exception as error:  # a bug of ours must not stop the other files
+        return FileResult(
+            display, error=f"internal error ({type(error).__name__}: {error}); please report it"
+        )
 
 
 def run_check(

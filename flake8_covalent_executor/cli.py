@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from typing import Optional
 
 from . import __version__
 from .analysis import Options
@@ -19,18 +18,33 @@ PROG = "flake8-covalent-executor"
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("paths", nargs="*", default=["."], metavar="PATH",
-                        help="files and directories; - reads standard input")
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        default=["."],
+        metavar="PATH",
+        help="files and directories; - reads standard input",
+    )
     add = parser.add_argument
-    add("--covalent-extra-entry-points", metavar="NAMES",
-        help="comma-separated dotted names of extra entry points (wrapper decorators)")
-    add("--covalent-extra-executors", metavar="NAMES",
-        help="comma-separated dotted names of extra executor constructors")
+    add(
+        "--covalent-extra-entry-points",
+        metavar="NAMES",
+        help="comma-separated dotted names of extra entry points (wrapper decorators)",
+    )
+    add(
+        "--covalent-extra-executors",
+        metavar="NAMES",
+        help="comma-separated dotted names of extra executor constructors",
+    )
     for flag in ("--select", "--extend-select", "--ignore", "--extend-ignore"):
         add(flag, metavar="CODES", help=f"comma-separated codes, as flake8's {flag}")
     add("--disable-noqa", action="store_true", default=None, help="report even under # noqa")
-    add("--stdin-filename", default="stdin", metavar="NAME",
-        help="the name to report for - (standard input)")
+    add(
+        "--stdin-filename",
+        default="stdin",
+        metavar="NAME",
+        help="the name to report for - (standard input)",
+    )
     add("--config", metavar="PATH", help="read this flake8 config file instead of searching")
     add("--isolated", action="store_true", help="ignore all config files")
 
@@ -46,14 +60,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _value(args: argparse.Namespace, config: dict[str, str], key: str) -> Optional[str]:
+def _value(args: argparse.Namespace, config: dict[str, str], key: str) -> str | None:
     given = getattr(args, key)
     if given is not None:
         return str(given)
     return config.get(key)
 
 
-def _codes(args: argparse.Namespace, config: dict[str, str], key: str) -> Optional[list[str]]:
+def _codes(args: argparse.Namespace, config: dict[str, str], key: str) -> list[str] | None:
     value = _value(args, config, key)
     return None if value is None else [code.upper() for code in split_list(value)]
 
@@ -88,7 +102,7 @@ def _check(args: argparse.Namespace) -> int:
     return 1 if found and not args.exit_zero else 0
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     """Run a command and return its exit code: 0 clean, 1 findings, 2 errors."""
     args = build_parser().parse_args(argv)
     try:

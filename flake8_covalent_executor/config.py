@@ -1,4 +1,4 @@
-"""Reading the ``[flake8]`` section the way flake8 finds it, so ``check`` agrees with the plugin."""
+"""Reading ``[flake8]`` where flake8 finds it, so ``check`` agrees with the plugin."""
 
 from __future__ import annotations
 
@@ -6,13 +6,17 @@ import configparser
 import os
 import re
 from pathlib import Path
-from typing import Optional
 
 CONFIG_FILES = ("setup.cfg", "tox.ini", ".flake8")
 # The options ``check`` takes from a flake8 config; others belong to flake8 alone.
 KNOWN_KEYS = (
-    "select", "extend_select", "ignore", "extend_ignore", "disable_noqa",
-    "covalent_extra_entry_points", "covalent_extra_executors",
+    "select",
+    "extend_select",
+    "ignore",
+    "extend_ignore",
+    "disable_noqa",
+    "covalent_extra_entry_points",
+    "covalent_extra_executors",
 )
 
 
@@ -20,7 +24,7 @@ class ConfigError(Exception):
     """A config file that cannot be read; the message is one line for the user."""
 
 
-def find_config(start: Path) -> Optional[Path]:
+def find_config(start: Path) -> Path | None:
     """The first setup.cfg, tox.ini or .flake8 with a [flake8] section, from start upwards."""
     home = Path.home()
     directory = start.resolve()
@@ -63,7 +67,7 @@ def split_list(value: str) -> list[str]:
     return [item for item in re.split(r"[,\s]", value) if item.strip()]
 
 
-def read_settings(explicit: Optional[str], isolated: bool) -> dict[str, str]:
+def read_settings(explicit: str | None, isolated: bool) -> dict[str, str]:
     """The config values in force: --isolated ignores files, --config names one."""
     if isolated:
         return {}

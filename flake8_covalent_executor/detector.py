@@ -5,7 +5,6 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Optional
 
 from . import covalent_api as api
 from .rules import CVX001, CVX002, CVX003
@@ -33,9 +32,9 @@ class Site:
     class_key: str  # one name per class, whatever the import spelling
     config_key: str  # the arguments, compared as ASTs
     pure: bool  # no calls or other side effects in the arguments
-    entry: Optional[str]  # the entry point it is built inline in, as written
-    keyword: Optional[str]
-    where: Optional[str]  # None where it runs once per import
+    entry: str | None  # the entry point it is built inline in, as written
+    keyword: str | None
+    where: str | None  # None where it runs once per import
     per: str
     in_function: bool
     blocking_names: tuple[str, ...]  # names of enclosing scopes or loops the arguments use
@@ -58,13 +57,13 @@ class Finding:
     col: int
     message: str
     site: Site
-    fix: Optional[str]
-    not_fixable_because: Optional[str] = None
+    fix: str | None
+    not_fixable_because: str | None = None
 
 
 @dataclass
 class _Frame:
-    where: Optional[str]  # None for the module and class bodies that run once
+    where: str | None  # None for the module and class bodies that run once
     per: str
     is_function: bool
     bound: frozenset[str]
@@ -90,8 +89,12 @@ def _is_pure(call: ast.Call) -> bool:
 
 
 def _names_used(call: ast.Call) -> list[str]:
-    names = [node.id for arg in _argument_nodes(call) for node in ast.walk(arg)
-             if isinstance(node, ast.Name)]
+    names = [
+        node.id
+        for arg in _argument_nodes(call)
+        for node in ast.walk(arg)
+        if isinstance(node, ast.Name)
+    ]
     head = dotted_name(call.func)
     return ([head.partition(".")[0]] if head else []) + names
 
@@ -116,13 +119,14 @@ class _Detector(ast.NodeVisitor):
         while changed:
             changed = False
             for cls in classes:
-                if cls.name not in found and any(self._is_executor_name(b, found)
-                                                 for b in cls.bases):
+                if cls.name not in found and any(
+                    self._is_executor_name(b, found) for b in cls.bases
+                ):
                     found.add(cls.name)
                     changed = True
         return frozenset(found)
 
-    def _is_executor_name(self, node: ast.expr, local: Optional[set[str]] = None) -> bool:
+    def _is_executor_name(self, node: ast.expr, local: set[str] | None = None) -> bool:
         qualname = self.resolver.resolve(node)
         if qualname is None:
             return False
@@ -143,19 +147,25 @@ class _Detector(ast.NodeVisitor):
         )
 
     # -- scopes and repetition ------------------------------------------------------------
-    def _enter(self, node: ast.AST, kind: str, where: Optional[str], per: str) -> None:
+    def _enter(self, node: ast.AST, kind: str, where: str | None, per: str) -> None:
         self.resolver.push(node, kind)
         scope = self.resolver.stack[-1]
         outer = self.frames[-1]
         bound = outer.bound | frozenset(scope.imports) | frozenset(scope.others)
-        self.frames.append(_Frame(where or outer.where, per if where else outer.per,
-                                  outer.is_function or kind == "function", bound))
+        self.frames.append(
+            _Frame(
+                where or outer.where,
+                per if where else outer.per,
+                outer.is_function or kind == "function",
+                bound,
+            )
+        )
 
     def _leave(self) -> None:
         self.resolver.pop()
         self.frames.pop()
 
-    def _visit_all(self, nodes: Sequence[Optional[ast.AST]]) -> None:
+    def _visit_all(self, nodes: Sequence[ast.AST | None]) -> None:
         for node in nodes:
             if node is not None:
                 self.visit(node)
@@ -185,8 +195,9 @@ class _Detector(ast.NodeVisitor):
     def _visit_loop(self, node: ast.For | ast.AsyncFor | ast.While) -> None:
         head: list[ast.AST] = [node.iter] if not isinstance(node, ast.While) else []
         self._visit_all(head)
-        loop_scope = build_scope(ast.Module(body=[*self._loop_parts(node)], type_ignores=[]),
-                                 "loop")
+        loop_scope = build_scope(
+            ast.Module(body=[*self._loop_parts(node)], type_ignores=[]), "loop"
+        )
         outer = self.frames[-1]
         bound = outer.bound | frozenset(loop_scope.imports) | frozenset(loop_scope.others)
         self.frames.append(_Frame("a loop", "iteration", outer.is_function, bound))
@@ -204,8 +215,10 @@ class _Detector(ast.NodeVisitor):
     visit_AsyncFor = _visit_loop
     visit_While = _visit_loop
 
-    def _visit_comprehension(self, node: ast.AST) -> None:
-        generators: list[ast.comprehension] = getattr(node, "generators")
+    def _visit_comprehension(
+        self, node: ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp
+    ) -> None:
+        generators = node.generators
         self.visit(generators[0].iter)
         self._enter(node, "comprehension", "a comprehension", "iteration")
         for index, gen in enumerate(generators):
@@ -246,18 +259,27 @@ class _Detector(ast.NodeVisitor):
             for operand in value.values:
                 yield from self._constructions(operand)
 
-    def _record(self, call: ast.Call, entry: Optional[str], keyword: Optional[str]) -> None:
+    def _record(self, call: ast.Call, entry: str | None, keyword: str | None) -> None:
         if entry is not None:
             self._inline.add(id(call))
         qualname = self.resolver.resolve(call.func) or ""
         frame = self.frames[-1]
         blocking = tuple(dict.fromkeys(n for n in _names_used(call) if n in frame.bound))
-        self.sites.append(Site(
-            node=call, executor=qualname.rpartition(".")[2],
-            class_key=api.canonical_class(qualname), config_key=_config_key(call),
-            pure=_is_pure(call), entry=entry, keyword=keyword, where=frame.where,
-            per=frame.per, in_function=frame.is_function, blocking_names=blocking,
-        ))
+        self.sites.append(
+            Site(
+                node=call,
+                executor=qualname.rpartition(".")[2],
+                class_key=api.canonical_class(qualname),
+                config_key=_config_key(call),
+                pure=_is_pure(call),
+                entry=entry,
+                keyword=keyword,
+                where=frame.where,
+                per=frame.per,
+                in_function=frame.is_function,
+                blocking_names=blocking,
+            )
+        )
 
 
 def find_sites(tree: ast.Module, settings: Settings) -> list[Site]:
@@ -275,7 +297,7 @@ def _inline_finding(site: Site) -> Finding:
     return Finding("CVX002", site.line, site.col, message, site, *_repeated_fix(site))
 
 
-def _repeated_fix(site: Site) -> tuple[Optional[str], Optional[str]]:
+def _repeated_fix(site: Site) -> tuple[str | None, str | None]:
     if not site.pure:
         return None, f"its arguments have side effects that run on every {site.per}"
     return ("unsafe" if site.in_function else "safe"), None
@@ -284,8 +306,9 @@ def _repeated_fix(site: Site) -> tuple[Optional[str], Optional[str]]:
 def _blocked(finding: Finding) -> Finding:
     names = ", ".join(finding.site.blocking_names)
     reason = f"its arguments use {names}, which is not a module-level name"
-    return Finding(finding.code, finding.line, finding.col, finding.message, finding.site,
-                   None, reason)
+    return Finding(
+        finding.code, finding.line, finding.col, finding.message, finding.site, None, reason
+    )
 
 
 def _configuration_findings(sites: list[Site]) -> Iterator[Finding]:
@@ -299,10 +322,18 @@ def _configuration_findings(sites: list[Site]) -> Iterator[Finding]:
         first = groups[0][0]
         for group in groups[1:]:
             site = group[0]
-            message = CVX003.message(executor=site.executor, count=len(groups),
-                                     first_line=first.line)
-            yield Finding("CVX003", site.line, site.col, message, site, None,
-                          "CVX003 is never fixed automatically")
+            message = CVX003.message(
+                executor=site.executor, count=len(groups), first_line=first.line
+            )
+            yield Finding(
+                "CVX003",
+                site.line,
+                site.col,
+                message,
+                site,
+                None,
+                "CVX003 is never fixed automatically",
+            )
 
 
 def findings_for_tree(tree: ast.Module, settings: Settings) -> list[Finding]:

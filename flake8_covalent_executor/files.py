@@ -6,11 +6,30 @@ import os
 from collections.abc import Iterator, Sequence
 
 # Directories never walked into (flake8's default excludes, plus the usual environments).
-SKIPPED_DIRS = frozenset({
-    ".git", ".hg", ".svn", ".bzr", "CVS", "_darcs", "__pycache__", ".tox", ".nox", ".eggs",
-    ".venv", "venv", ".mypy_cache", ".pytest_cache", ".ruff_cache", "build", "dist",
-    "node_modules", "site-packages", ".ipynb_checkpoints",
-})
+SKIPPED_DIRS = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        ".bzr",
+        "CVS",
+        "_darcs",
+        "__pycache__",
+        ".tox",
+        ".nox",
+        ".eggs",
+        ".venv",
+        "venv",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+        "build",
+        "dist",
+        "node_modules",
+        "site-packages",
+        ".ipynb_checkpoints",
+    }
+)
 SOURCE_SUFFIXES = (".py",)
 
 

@@ -58,8 +58,9 @@ class Plugin:
         )
 
     def run(self) -> Iterator[tuple[int, int, str, type[Plugin]]]:
-        if not may_have_findings("".join(self.lines).encode("utf-8", "surrogatepass"),
-                                 self.settings):
+        if not may_have_findings(
+            "".join(self.lines).encode("utf-8", "surrogatepass"), self.settings
+        ):
             return
         for finding in findings_for_tree(self.tree, self.settings):
             yield finding.line, finding.col, finding.message, type(self)

@@ -11,9 +11,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Optional, Union
 
-ScopeNode = Union[ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef]
 _NESTED_SCOPES = (
     ast.FunctionDef,
     ast.AsyncFunctionDef,
@@ -45,13 +43,13 @@ class Scope:
     def bind_import(self, name: str, origin: str) -> None:
         self.imports.setdefault(name, []).append(origin)
 
-    def bind_other(self, name: str, value: Optional[ast.expr] = None) -> None:
+    def bind_other(self, name: str, value: ast.expr | None = None) -> None:
         self.others[name] = self.others.get(name, 0) + 1
         if value is not None and self.kind == "module":
             self.aliases[name] = value
 
 
-def dotted_name(node: ast.expr) -> Optional[str]:
+def dotted_name(node: ast.expr) -> str | None:
     """``a.b.c`` for a chain of attributes on a name, else None."""
     parts: list[str] = []
     while isinstance(node, ast.Attribute):
@@ -77,7 +75,7 @@ def _walk_scope_body(nodes: Iterable[ast.AST]) -> Iterator[ast.AST]:
         stack.extend(children)
 
 
-def _bind_import(scope: Scope, node: Union[ast.Import, ast.ImportFrom]) -> None:
+def _bind_import(scope: Scope, node: ast.Import | ast.ImportFrom) -> None:
     if isinstance(node, ast.Import):
         for alias in node.names:
             if alias.asname:
@@ -157,7 +155,7 @@ class Resolver:
     def module(self) -> Scope:
         return self.stack[0]
 
-    def resolve(self, node: ast.expr) -> Optional[str]:
+    def resolve(self, node: ast.expr) -> str | None:
         """The qualified name an expression like ``ct.executor.LocalExecutor`` refers to.
 
         None when the chain starts at a local of a function (not knowable statically)
@@ -173,25 +171,20 @@ class Resolver:
             return None
         return origin + dot + rest
 
-    def resolve_name(self, name: str, _depth: int = 0) -> Optional[str]:
+    def resolve_name(self, name: str, _depth: int = 0) -> str | None:
         innermost = len(self.stack) - 1
-        for index in range(innermost, -1, -1):
+        for index in range(innermost, 0, -1):
             scope = self.stack[index]
             if scope.kind == "class" and index != innermost:
                 continue  # class bodies are not enclosing scopes for nested code
-            if name in scope.declared_global and index != 0:
-                return self._in_module(name, _depth)
+            if name in scope.declared_global:
+                break
             if scope.binds(name):
-                return self._in_scope(scope, name, _depth) if index else self._in_module(
-                    name, _depth
-                )
+                origins = scope.imports.get(name)
+                return origins[0] if origins else None
         return self._in_module(name, _depth)
 
-    def _in_scope(self, scope: Scope, name: str, depth: int) -> Optional[str]:
-        origins = scope.imports.get(name)
-        return origins[0] if origins else None
-
-    def _in_module(self, name: str, depth: int) -> Optional[str]:
+    def _in_module(self, name: str, depth: int) -> str | None:
         module = self.module
         origins = module.imports.get(name)
         if origins:
@@ -201,12 +194,12 @@ class Resolver:
             resolved = self._resolve_alias(alias, depth + 1)
             if resolved is not None:
                 return resolved
-        if not module.binds(name) and name in _COVALENT_STAR_NAMES:
-            if "covalent" in module.star_imports:
-                return f"covalent.{name}"
+        star = name in _COVALENT_STAR_NAMES and "covalent" in module.star_imports
+        if star and not module.binds(name):
+            return f"covalent.{name}"
         return name
 
-    def _resolve_alias(self, value: ast.expr, depth: int) -> Optional[str]:
+    def _resolve_alias(self, value: ast.expr, depth: int) -> str | None:
         dotted = dotted_name(value)
         if dotted is None:
             return None

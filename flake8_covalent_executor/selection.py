@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Optional
 
 from .rules import DEFAULT_IGNORED
 
@@ -17,9 +16,9 @@ def _longest_first(*groups: Sequence[str]) -> tuple[str, ...]:
 class Selection:
     """Which codes are reported. ``None`` for select/ignore means "not given"."""
 
-    select: Optional[Sequence[str]] = None
+    select: Sequence[str] | None = None
     extend_select: Sequence[str] = ()
-    ignore: Optional[Sequence[str]] = None
+    ignore: Sequence[str] | None = None
     extend_ignore: Sequence[str] = ()
 
     def is_selected(self, code: str) -> bool:

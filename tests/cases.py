@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import textwrap
 from dataclasses import dataclass
-from typing import Optional
 
 
 @dataclass(frozen=True)
@@ -17,7 +16,7 @@ class Case:
     id: str
     before: str
     findings: tuple[str, ...] = ()
-    after: Optional[str] = None
+    after: str | None = None
     options: tuple[str, ...] = ()
     notes: str = ""
 
@@ -29,13 +28,21 @@ class Case:
 CASES: list[Case] = []
 
 
-def case(id: str, before: str, *findings: str, options: tuple[str, ...] = (),
-         after: Optional[str] = None, notes: str = "") -> None:
+def case(
+    id: str,
+    before: str,
+    *findings: str,
+    options: tuple[str, ...] = (),
+    after: str | None = None,
+    notes: str = "",
+) -> None:
     CASES.append(Case(id, before, tuple(findings), after, options, notes))
 
 
 # --- the seed ------------------------------------------------------------------------------
-case("seed_not_recommended", '''
+case(
+    "seed_not_recommended",
+    """
     import covalent as ct
     import random
     from covalent.executor import LocalExecutor
@@ -62,9 +69,14 @@ case("seed_not_recommended", '''
     def workflow_1():
         random_list = task_1()
         return task_2(random_list)
-    ''', "10:23 CVX001", "14:23 CVX001")
+    """,
+    "10:23 CVX001",
+    "14:23 CVX001",
+)
 
-case("seed_improved", '''
+case(
+    "seed_improved",
+    """
     import covalent as ct
     import random
     from covalent.executor import DaskExecutor
@@ -91,9 +103,12 @@ case("seed_improved", '''
     def workflow_2():
         random_list = task_1()
         return task_2(random_list)
-    ''')
+    """,
+)
 
-case("seed_two_log_files", '''
+case(
+    "seed_two_log_files",
+    """
     import covalent as ct
     from covalent.executor import LocalExecutor
 
@@ -106,19 +121,29 @@ case("seed_two_log_files", '''
     @ct.electron(executor=LocalExecutor(log_stdout="/tmp/task_2.txt"))
     def task_2(values):
         return [v * v for v in values]
-    ''', "5:23 CVX001", "10:23 CVX001", "10:23 CVX003")
+    """,
+    "5:23 CVX001",
+    "10:23 CVX001",
+    "10:23 CVX003",
+)
 
 # --- import styles -------------------------------------------------------------------------
-case("import_covalent_plain", '''
+case(
+    "import_covalent_plain",
+    """
     import covalent
 
 
     @covalent.electron(executor=covalent.executor.LocalExecutor())
     def add(a, b):
         return a + b
-    ''', "4:29 CVX001")
+    """,
+    "4:29 CVX001",
+)
 
-case("import_covalent_as_cov", '''
+case(
+    "import_covalent_as_cov",
+    """
     import covalent as cov
     from covalent.executor import DaskExecutor
 
@@ -126,9 +151,14 @@ case("import_covalent_as_cov", '''
     @cov.lattice(executor=DaskExecutor(), workflow_executor=DaskExecutor())
     def pipeline(x):
         return x
-    ''', "5:23 CVX001", "5:57 CVX001")
+    """,
+    "5:23 CVX001",
+    "5:57 CVX001",
+)
 
-case("from_import_aliases", '''
+case(
+    "from_import_aliases",
+    """
     from covalent import electron as el
     from covalent import executor as ex
 
@@ -136,18 +166,26 @@ case("from_import_aliases", '''
     @el(executor=ex.LocalExecutor(workdir="/scratch"))
     def featurize(frame):
         return frame.dropna()
-    ''', "5:14 CVX001")
+    """,
+    "5:14 CVX001",
+)
 
-case("ct_executor_attribute", '''
+case(
+    "ct_executor_attribute",
+    """
     import covalent as ct
 
 
     @ct.electron(executor=ct.executor.LocalExecutor())
     def load(path):
         return open(path).read()
-    ''', "4:23 CVX001")
+    """,
+    "4:23 CVX001",
+)
 
-case("executor_plugins_path", '''
+case(
+    "executor_plugins_path",
+    """
     import covalent as ct
     from covalent.executor.executor_plugins.dask import DaskExecutor
 
@@ -155,9 +193,13 @@ case("executor_plugins_path", '''
     @ct.electron(executor=DaskExecutor(scheduler_address="tcp://127.0.0.1:8786"))
     def train(model):
         return model.fit()
-    ''', "5:23 CVX001")
+    """,
+    "5:23 CVX001",
+)
 
-case("import_in_try_except", '''
+case(
+    "import_in_try_except",
+    """
     try:
         import covalent as ct
         from covalent.executor import LocalExecutor
@@ -168,9 +210,13 @@ case("import_in_try_except", '''
     @ct.electron(executor=LocalExecutor())
     def score(x):
         return x * 2
-    ''', "8:23 CVX001")
+    """,
+    "8:23 CVX001",
+)
 
-case("star_import", '''
+case(
+    "star_import",
+    """
     from covalent import *
     from covalent.executor import LocalExecutor
 
@@ -178,9 +224,13 @@ case("star_import", '''
     @electron(executor=LocalExecutor())
     def step():
         return 1
-    ''', "5:20 CVX001")
+    """,
+    "5:20 CVX001",
+)
 
-case("module_level_alias", '''
+case(
+    "module_level_alias",
+    """
     import covalent as ct
     from covalent.executor import LocalExecutor
 
@@ -190,10 +240,14 @@ case("module_level_alias", '''
     @task(executor=LocalExecutor())
     def step():
         return 1
-    ''', "7:16 CVX001")
+    """,
+    "7:16 CVX001",
+)
 
 # --- entry points and forms ----------------------------------------------------------------
-case("backend_keyword", '''
+case(
+    "backend_keyword",
+    """
     import covalent as ct
     from covalent.executor import LocalExecutor
 
@@ -201,9 +255,13 @@ case("backend_keyword", '''
     @ct.electron(backend=LocalExecutor())
     def legacy():
         return 0
-    ''', "5:22 CVX001")
+    """,
+    "5:22 CVX001",
+)
 
-case("call_form_positional_function", '''
+case(
+    "call_form_positional_function",
+    """
     import covalent as ct
     from covalent.executor import LocalExecutor
 
@@ -213,9 +271,13 @@ case("call_form_positional_function", '''
 
 
     square_task = ct.electron(square, executor=LocalExecutor())
-    ''', "9:44 CVX001")
+    """,
+    "9:44 CVX001",
+)
 
-case("call_form_curried", '''
+case(
+    "call_form_curried",
+    """
     import covalent as ct
     from covalent.executor import LocalExecutor
 
@@ -225,9 +287,13 @@ case("call_form_curried", '''
 
 
     square_task = ct.electron(executor=LocalExecutor())(square)
-    ''', "9:36 CVX001")
+    """,
+    "9:36 CVX001",
+)
 
-case("list_and_tuple_values", '''
+case(
+    "list_and_tuple_values",
+    """
     import covalent as ct
     from covalent.executor import DaskExecutor, LocalExecutor
 
@@ -240,9 +306,15 @@ case("list_and_tuple_values", '''
     @ct.electron(executor=(DaskExecutor(), LocalExecutor()))
     def b():
         return 2
-    ''', "5:24 CVX001", "10:24 CVX001", "10:40 CVX001")
+    """,
+    "5:24 CVX001",
+    "10:24 CVX001",
+    "10:40 CVX001",
+)
 
-case("conditional_value", '''
+case(
+    "conditional_value",
+    """
     import os
 
     import covalent as ct
@@ -255,9 +327,14 @@ case("conditional_value", '''
     @ct.electron(executor=SlurmExecutor(partition="gpu") if ON_CLUSTER else LocalExecutor())
     def simulate(n):
         return n
-    ''', "10:23 CVX001", "10:73 CVX001")
+    """,
+    "10:23 CVX001",
+    "10:73 CVX001",
+)
 
-case("plugin_package", '''
+case(
+    "plugin_package",
+    """
     import covalent as ct
     import covalent_ssh_plugin as ssh
 
@@ -265,18 +342,26 @@ case("plugin_package", '''
     @ct.electron(executor=ssh.SSHExecutor(username="me", hostname="node1"))
     def remote():
         return "ok"
-    ''', "5:23 CVX001")
+    """,
+    "5:23 CVX001",
+)
 
-case("covalent_cloud_service", '''
+case(
+    "covalent_cloud_service",
+    """
     import covalent_cloud as cc
 
 
     @cc.service(executor=cc.CloudExecutor(num_cpus=2, memory="8GB"))
     def llm_server(model_name):
         return {"model": model_name}
-    ''', "4:22 CVX001")
+    """,
+    "4:22 CVX001",
+)
 
-case("lepton", '''
+case(
+    "lepton",
+    """
     import covalent as ct
     from covalent.executor import LocalExecutor
 
@@ -286,9 +371,13 @@ case("lepton", '''
         function_name="sum",
         executor=LocalExecutor(),
     )
-    ''', "8:14 CVX001")
+    """,
+    "8:14 CVX001",
+)
 
-case("leptons_bash", '''
+case(
+    "leptons_bash",
+    """
     import covalent as ct
     from covalent.executor import LocalExecutor
 
@@ -296,9 +385,13 @@ case("leptons_bash", '''
     @ct.leptons.bash(display_name="list", executor=LocalExecutor())
     def list_files():
         return "ls -la"
-    ''', "5:48 CVX001")
+    """,
+    "5:48 CVX001",
+)
 
-case("local_subclass", '''
+case(
+    "local_subclass",
+    '''
     import covalent as ct
     from covalent.executor import LocalExecutor
 
@@ -310,9 +403,13 @@ case("local_subclass", '''
     @ct.electron(executor=Scratch())
     def clean():
         return None
-    ''', "9:23 CVX001")
+    ''',
+    "9:23 CVX001",
+)
 
-case("capwords_executor_name", '''
+case(
+    "capwords_executor_name",
+    """
     import covalent as ct
     from myorg.compute import ClusterExecutor
 
@@ -320,10 +417,14 @@ case("capwords_executor_name", '''
     @ct.electron(executor=ClusterExecutor(queue="short"))
     def crunch():
         return 42
-    ''', "5:23 CVX001")
+    """,
+    "5:23 CVX001",
+)
 
 # --- where it runs: once (CVX001) or repeatedly (CVX002) ------------------------------------
-case("class_body", '''
+case(
+    "class_body",
+    """
     import covalent as ct
     from covalent.executor import LocalExecutor
 
@@ -334,9 +435,13 @@ case("class_body", '''
 
     class Steps:
         fit = ct.electron(fit, executor=LocalExecutor())
-    ''', "10:37 CVX001")
+    """,
+    "10:37 CVX001",
+)
 
-case("module_level_if_with_try", '''
+case(
+    "module_level_if_with_try",
+    """
     import contextlib
     import sys
 
@@ -355,9 +460,15 @@ case("module_level_if_with_try", '''
         c = ct.electron(lambda: 3, executor=LocalExecutor())
     finally:
         pass
-    ''', "8:27 CVX001", "13:41 CVX001", "16:41 CVX001")
+    """,
+    "8:27 CVX001",
+    "13:41 CVX001",
+    "16:41 CVX001",
+)
 
-case("inside_lattice", '''
+case(
+    "inside_lattice",
+    """
     import covalent as ct
     from covalent.executor import LocalExecutor
 
@@ -369,18 +480,26 @@ case("inside_lattice", '''
     @ct.lattice
     def workflow(a, b):
         return ct.electron(add, executor=LocalExecutor())(a, b)
-    ''', "11:38 CVX002")
+    """,
+    "11:38 CVX002",
+)
 
-case("factory_function", '''
+case(
+    "factory_function",
+    """
     import covalent as ct
     from covalent.executor import LocalExecutor
 
 
     def make_task(fn, log_path):
         return ct.electron(fn, executor=LocalExecutor(log_stdout=log_path))
-    ''', "6:37 CVX002")
+    """,
+    "6:37 CVX002",
+)
 
-case("method", '''
+case(
+    "method",
+    """
     import covalent as ct
     from covalent.executor import DaskExecutor
 
@@ -388,9 +507,13 @@ case("method", '''
     class Pipeline:
         def task(self, fn):
             return ct.electron(fn, executor=DaskExecutor())
-    ''', "7:41 CVX002")
+    """,
+    "7:41 CVX002",
+)
 
-case("module_level_loop", '''
+case(
+    "module_level_loop",
+    """
     import covalent as ct
     from covalent.executor import LocalExecutor
 
@@ -402,9 +525,13 @@ case("module_level_loop", '''
     tasks = []
     for i in range(4):
         tasks.append(ct.electron(make(i), executor=LocalExecutor()))
-    ''', "11:48 CVX002")
+    """,
+    "11:48 CVX002",
+)
 
-case("loop_variable_in_arguments", '''
+case(
+    "loop_variable_in_arguments",
+    """
     import covalent as ct
     from covalent.executor import LocalExecutor
 
@@ -416,9 +543,13 @@ case("loop_variable_in_arguments", '''
     tasks = []
     for i in range(4):
         tasks.append(ct.electron(make(i), executor=LocalExecutor(log_stdout=f"{i}.log")))
-    ''', "11:48 CVX002")
+    """,
+    "11:48 CVX002",
+)
 
-case("comprehension", '''
+case(
+    "comprehension",
+    """
     import covalent as ct
     from covalent.executor import LocalExecutor
 
@@ -428,9 +559,13 @@ case("comprehension", '''
 
 
     tasks = [ct.electron(work, executor=LocalExecutor()) for _ in range(3)]
-    ''', "9:37 CVX002")
+    """,
+    "9:37 CVX002",
+)
 
-case("nested_decorated_function", '''
+case(
+    "nested_decorated_function",
+    """
     import covalent as ct
     from covalent.executor import LocalExecutor
 
@@ -442,18 +577,26 @@ case("nested_decorated_function", '''
             return x + 1
 
         return inner(n)
-    ''', "7:27 CVX002")
+    """,
+    "7:27 CVX002",
+)
 
-case("function_local_import", '''
+case(
+    "function_local_import",
+    """
     def build():
         import covalent as ct
         from covalent.executor import LocalExecutor
 
         return ct.electron(print, executor=LocalExecutor())
-    ''', "5:40 CVX002")
+    """,
+    "5:40 CVX002",
+)
 
 # --- noqa ----------------------------------------------------------------------------------
-case("noqa_on_constructing_line", '''
+case(
+    "noqa_on_constructing_line",
+    """
     import covalent as ct
     from covalent.executor import LocalExecutor
 
@@ -475,10 +618,14 @@ case("noqa_on_constructing_line", '''
     )
     def c():
         return 3
-    ''', "18:14 CVX001")
+    """,
+    "18:14 CVX001",
+)
 
 # --- options -------------------------------------------------------------------------------
-case("extra_entry_point", '''
+case(
+    "extra_entry_point",
+    """
     from covalent.executor import LocalExecutor
     from labtools.workflows import job
 
@@ -486,9 +633,14 @@ case("extra_entry_point", '''
     @job(executor=LocalExecutor())
     def run():
         return 1
-    ''', "5:15 CVX001", options=("--covalent-extra-entry-points", "labtools.workflows.job"))
+    """,
+    "5:15 CVX001",
+    options=("--covalent-extra-entry-points", "labtools.workflows.job"),
+)
 
-case("extra_executor", '''
+case(
+    "extra_executor",
+    """
     import covalent as ct
     from labtools.compute import gpu_node
 
@@ -496,10 +648,15 @@ case("extra_executor", '''
     @ct.electron(executor=gpu_node(gpus=1))
     def train():
         return 1
-    ''', "5:23 CVX001", options=("--covalent-extra-executors", "labtools.compute.gpu_node"))
+    """,
+    "5:23 CVX001",
+    options=("--covalent-extra-executors", "labtools.compute.gpu_node"),
+)
 
 # --- no findings ---------------------------------------------------------------------------
-case("not_string_name_attribute", '''
+case(
+    "not_string_name_attribute",
+    """
     import covalent as ct
     from covalent.executor import LocalExecutor
 
@@ -525,9 +682,12 @@ case("not_string_name_attribute", '''
     @ct.electron(executor=LocalExecutor)
     def d():
         return 4
-    ''')
+    """,
+)
 
-case("lowercase_factory", '''
+case(
+    "lowercase_factory",
+    """
     import covalent as ct
 
 
@@ -538,9 +698,12 @@ case("lowercase_factory", '''
     @ct.electron(executor=get_executor())
     def a():
         return 1
-    ''')
+    """,
+)
 
-case("parameter_named_ct", '''
+case(
+    "parameter_named_ct",
+    """
     from covalent.executor import LocalExecutor
 
 
@@ -550,9 +713,12 @@ case("parameter_named_ct", '''
             return fn()
 
         return wrapped
-    ''')
+    """,
+)
 
-case("local_named_electron", '''
+case(
+    "local_named_electron",
+    """
     import covalent as ct
     from covalent.executor import LocalExecutor
 
@@ -565,9 +731,12 @@ case("local_named_electron", '''
             return 1
 
         return wrapped
-    ''')
+    """,
+)
 
-case("other_library_electron", '''
+case(
+    "other_library_electron",
+    """
     from covalent.executor import LocalExecutor
     from qchem.decorators import electron
 
@@ -575,9 +744,12 @@ case("other_library_electron", '''
     @electron(executor=LocalExecutor())
     def orbital():
         return 1
-    ''')
+    """,
+)
 
-case("thread_pool_elsewhere", '''
+case(
+    "thread_pool_elsewhere",
+    """
     import asyncio
     from concurrent.futures import ThreadPoolExecutor
 
@@ -592,9 +764,12 @@ case("thread_pool_elsewhere", '''
     async def main():
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(ThreadPoolExecutor(max_workers=2), blocking, 1)
-    ''')
+    """,
+)
 
-case("partial_decorator_shares_one", '''
+case(
+    "partial_decorator_shares_one",
+    """
     import functools
 
     import covalent as ct
@@ -606,9 +781,13 @@ case("partial_decorator_shares_one", '''
     @local_task
     def a():
         return 1
-    ''', notes="one executor for every use of local_task: already shared")
+    """,
+    notes="one executor for every use of local_task: already shared",
+)
 
-case("file_level_noqa", '''
+case(
+    "file_level_noqa",
+    """
     # flake8: noqa
     import covalent as ct
     from covalent.executor import LocalExecutor
@@ -617,13 +796,17 @@ case("file_level_noqa", '''
     @ct.electron(executor=LocalExecutor())
     def a():
         return 1
-    ''')
+    """,
+)
 
-case("no_covalent", '''
+case(
+    "no_covalent",
+    """
     from concurrent.futures import ProcessPoolExecutor
 
 
     def run(jobs):
         with ProcessPoolExecutor() as pool:
             return list(pool.map(len, jobs))
-    ''')
+    """,
+)

@@ -8,18 +8,22 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
-
 from cases import CASES, Case
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run(args: Sequence[str], cwd: Path | None = None, stdin: bytes | None = None
-        ) -> subprocess.CompletedProcess[str]:
+def run(
+    args: Sequence[str], cwd: Path | None = None, stdin: bytes | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run ``python -m <args>`` with this interpreter; output decoded, never raises."""
     return subprocess.run(
-        [sys.executable, "-m", *args], cwd=cwd, input=stdin.decode() if stdin else None,
-        capture_output=True, text=True, check=False,
+        [sys.executable, "-m", *args],
+        cwd=cwd,
+        input=stdin.decode() if stdin else None,
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
 
@@ -27,8 +31,9 @@ def flake8(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[s
     return run(["flake8", "--isolated", *args], cwd=cwd)
 
 
-def check(*args: str, cwd: Path | None = None, stdin: bytes | None = None
-          ) -> subprocess.CompletedProcess[str]:
+def check(
+    *args: str, cwd: Path | None = None, stdin: bytes | None = None
+) -> subprocess.CompletedProcess[str]:
     return run(["flake8_covalent_executor", "check", *args], cwd=cwd, stdin=stdin)
 
 

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import findings_by_file
-
 from cases import CASES, Case
+from conftest import findings_by_file
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
