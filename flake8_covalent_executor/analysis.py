@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass, field
 
-from .detector import Finding, findings_for_tree, may_have_findings
+from .detector import Finding, Site, find_sites, findings_for_sites, may_have_findings
 from .noqa import file_is_ignored, is_suppressed, noqa_lines
 from .selection import Selection
 from .settings import Settings
@@ -26,7 +27,8 @@ class Report:
 
     findings: list[Finding] = field(default_factory=list)
     suppressed: list[Finding] = field(default_factory=list)
-    parsed: bool = False
+    tree: ast.Module | None = None  # None when the prefilter ruled the file out
+    sites: list[Site] = field(default_factory=list)
 
 
 def analyze(source: Source, filename: str, options: Options) -> Report:
@@ -34,8 +36,9 @@ def analyze(source: Source, filename: str, options: Options) -> Report:
     if not may_have_findings(source.data, options.settings):
         return Report()
     tree = source.parse(filename)
-    found = findings_for_tree(tree, options.settings)
-    report = Report(parsed=True)
+    sites = find_sites(tree, options.settings)
+    found = findings_for_sites(sites)
+    report = Report(tree=tree, sites=sites)
     if not found:
         return report
     lines = source.lines()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -10,6 +11,9 @@ from . import __version__
 from .analysis import Options
 from .check import run_check
 from .config import ConfigError, read_settings, split_list
+from .files import iter_paths
+from .fix import FixResult
+from .fix_runner import FixMode, Progress, run_fix, summary, unified_diff
 from .formats import FORMATS, render
 from .selection import Selection
 from .settings import Settings
@@ -57,6 +61,25 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(check)
     check.add_argument("--format", choices=FORMATS, default="default")
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
+    fix = commands.add_parser("fix", help="hoist inline executors into shared instances")
+    _add_common(fix)
+    fix.add_argument("--diff", action="store_true", help="print a unified diff; write nothing")
+    fix.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 when a file would change"
+    )
+    fix.add_argument(
+        "--unsafe-fixes",
+        action="store_true",
+        help="also hoist executors built inside functions (CVX002)",
+    )
+    fix.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=1,
+        metavar="N",
+        help="spread the files over N processes (0: one per core)",
+    )
     return parser
 
 
@@ -102,11 +125,42 @@ def _check(args: argparse.Namespace) -> int:
     return 1 if found and not args.exit_zero else 0
 
 
+def _fix(args: argparse.Namespace) -> int:
+    options = options_from(args)
+    mode = FixMode(write=not (args.diff or args.check), diff=args.diff, unsafe=args.unsafe_fixes)
+    jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
+    paths = list(args.paths)
+    progress = Progress(len(paths) if "-" in paths else sum(1 for _ in iter_paths(paths)))
+    results = []
+    for result in run_fix(paths, options, mode, jobs, args.stdin_filename):
+        results.append(result)
+        progress.step()
+        _report_fix(result, args, mode)
+    sys.stderr.write(summary(results, mode.write) + "\n")
+    if any(r.error is not None for r in results):
+        return 2
+    return 1 if any(r.new is not None for r in results) else 0
+
+
+def _report_fix(result: FixResult, args: argparse.Namespace, mode: FixMode) -> None:
+    if result.error is not None:
+        sys.stderr.write(f"{result.path}: {result.error}\n")
+    for finding, reason in result.skipped:
+        sys.stderr.write(
+            f"{result.path}:{finding.line}:{finding.col + 1}: {finding.code} "
+            f"left alone: {reason}\n"
+        )
+    if "-" in args.paths and result.path == args.stdin_filename and not mode.diff:
+        sys.stdout.buffer.write(result.new if result.new is not None else result.old)
+    elif mode.diff and result.new is not None:
+        sys.stdout.write(unified_diff(result))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run a command and return its exit code: 0 clean, 1 findings, 2 errors."""
     args = build_parser().parse_args(argv)
     try:
-        return _check(args)
+        return _fix(args) if args.command == "fix" else _check(args)
     except ConfigError as error:
         sys.stderr.write(f"{PROG}: {error}\n")
         return 2

@@ -38,6 +38,7 @@ class Site:
     per: str
     in_function: bool
     blocking_names: tuple[str, ...]  # names of enclosing scopes or loops the arguments use
+    covalent: bool = True  # surely Covalent's (not only by its name): counts for CVX003
 
     @property
     def line(self) -> int:
@@ -240,8 +241,8 @@ class _Detector(ast.NodeVisitor):
                 if kw.arg in keywords:
                     for ctor in self._constructions(kw.value):
                         self._record(ctor, dotted_name(node.func) or qualname, kw.arg)
-        if id(node) not in self._inline and self._is_covalent_executor(node.func):
-            self._record(node, None, None)
+        if id(node) not in self._inline and self._is_executor_name(node.func):
+            self._record(node, None, None, self._is_covalent_executor(node.func))
         self.generic_visit(node)
 
     def _constructions(self, value: ast.expr) -> Iterator[ast.Call]:
@@ -259,7 +260,9 @@ class _Detector(ast.NodeVisitor):
             for operand in value.values:
                 yield from self._constructions(operand)
 
-    def _record(self, call: ast.Call, entry: str | None, keyword: str | None) -> None:
+    def _record(
+        self, call: ast.Call, entry: str | None, keyword: str | None, covalent: bool = True
+    ) -> None:
         if entry is not None:
             self._inline.add(id(call))
         qualname = self.resolver.resolve(call.func) or ""
@@ -278,6 +281,7 @@ class _Detector(ast.NodeVisitor):
                 per=frame.per,
                 in_function=frame.is_function,
                 blocking_names=blocking,
+                covalent=covalent,
             )
         )
 
@@ -314,6 +318,8 @@ def _blocked(finding: Finding) -> Finding:
 def _configuration_findings(sites: list[Site]) -> Iterator[Finding]:
     by_class: dict[str, dict[str, list[Site]]] = {}
     for site in sites:
+        if site.entry is None and not site.covalent:
+            continue
         by_class.setdefault(site.class_key, {}).setdefault(site.config_key, []).append(site)
     for configs in by_class.values():
         if len(configs) < 2:
@@ -338,7 +344,11 @@ def _configuration_findings(sites: list[Site]) -> Iterator[Finding]:
 
 def findings_for_tree(tree: ast.Module, settings: Settings) -> list[Finding]:
     """All findings of all rules for a parsed module, sorted by position and code."""
-    sites = find_sites(tree, settings)
+    return findings_for_sites(find_sites(tree, settings))
+
+
+def findings_for_sites(sites: list[Site]) -> list[Finding]:
+    """All findings of all rules for the sites of one module."""
     findings = []
     for site in sites:
         if site.entry is not None:

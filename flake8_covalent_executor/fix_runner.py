@@ -1,0 +1,93 @@
+"""``fix`` over many files: in order or over processes, writing, diffing and summarising."""
+
+from __future__ import annotations
+
+import difflib
+import sys
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+from .analysis import Options
+from .check import read_input
+from .files import iter_paths
+from .fix import FixResult, fix_source
+from .source import Source, SourceError
+from .writing import write_atomically
+
+
+@dataclass(frozen=True)
+class FixMode:
+    """What to do with a fixed file: write it, or only diff or report it."""
+
+    write: bool = True
+    diff: bool = False
+    unsafe: bool = False
+
+
+def fix_path(path: str, display: str, options: Options, mode: FixMode) -> FixResult:
+    """Fix one file (or stdin); never raises. Writes only verified bytes."""
+    try:
+        data = read_input(path)
+        result = fix_source(Source.from_bytes(data), display, options, mode.unsafe)
+        if result.new is not None and mode.write and path != "-":
+            write_atomically(path, data, result.new)
+        return result
+    except SourceError as error:
+        return FixResult(display, error=str(error))
+    except Exception as error:  # a bug of ours must not stop the other files
+        return FixResult(display, error=f"internal error ({type(error).__name__}: {error})")
+
+
+def _task(args: tuple[str, str, Options, FixMode]) -> FixResult:
+    return fix_path(*args)
+
+
+def run_fix(
+    paths: Sequence[str], options: Options, mode: FixMode, jobs: int, stdin_filename: str
+) -> Iterator[FixResult]:
+    """Fix every file under ``paths``; with jobs > 1, over that many processes."""
+    tasks = [(p, stdin_filename if p == "-" else p, options, mode) for p in iter_paths(paths)]
+    if jobs <= 1 or len(tasks) < 2 * jobs:
+        yield from map(_task, tasks)
+        return
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        yield from pool.map(_task, tasks, chunksize=max(1, len(tasks) // (jobs * 8)))
+
+
+def unified_diff(result: FixResult, encoding: str = "utf-8") -> str:
+    old = result.old.decode(encoding, "replace").splitlines(keepends=True)
+    new = (result.new or b"").decode(encoding, "replace").splitlines(keepends=True)
+    absolute = result.path.startswith("/")
+    before, after = (result.path,) * 2 if absolute else (f"a/{result.path}", f"b/{result.path}")
+    return "".join(difflib.unified_diff(old, new, before, after))
+
+
+class Progress:
+    """A one-line counter on a terminal, for long runs; silent otherwise."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.enabled = total >= 200 and sys.stderr.isatty()
+        self.done = 0
+
+    def step(self) -> None:
+        self.done += 1
+        if self.enabled and (self.done % 50 == 0 or self.done == self.total):
+            sys.stderr.write(f"\rfixing: {self.done}/{self.total} files")
+            if self.done == self.total:
+                sys.stderr.write("\n")
+            sys.stderr.flush()
+
+
+def summary(results: Sequence[FixResult], write: bool) -> str:
+    changed = [r for r in results if r.new is not None]
+    fixed = sum(r.fixed for r in results)
+    left = sum(len(r.skipped) for r in results)
+    errors = sum(r.error is not None for r in results)
+    verb = "rewritten" if write else "would be rewritten"
+    return (
+        f"{len(changed)} file{'s' * (len(changed) != 1)} {verb}, {fixed} site"
+        f"{'s' * (fixed != 1)} fixed, {left} left alone, {errors} "
+        f"file{'s' * (errors != 1)} skipped with errors"
+    )

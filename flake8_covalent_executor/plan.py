@@ -1,0 +1,328 @@
+"""Planning a fix on the ``ast`` alone: which sites share which name, and where it is bound.
+
+The plan is cheap to make and names everything the libcst rewrite needs by source position,
+so libcst parses only files that have something to fix.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import io
+import re
+import tokenize
+from dataclasses import dataclass, field
+
+from .detector import Finding, Site
+from .scopes import build_scope, dotted_name
+
+_REPEATING = (ast.FunctionDef, ast.AsyncFunctionDef, ast.For, ast.AsyncFor, ast.While)
+_BUILTINS = frozenset(dir(builtins))
+
+
+@dataclass(frozen=True)
+class Chain:
+    """The statements around a call, outermost first, each with the field that holds it."""
+
+    statements: tuple[ast.stmt, ...]
+    fields: tuple[str, ...]
+
+
+@dataclass
+class Group:
+    """Sites that become one shared instance bound to ``name``."""
+
+    name: str
+    findings: list[Finding]
+    anchor_depth: int  # index into the first site's statement chain: insert before it
+    reused: bool = False  # ``name`` is an existing module-level instance
+
+    @property
+    def first(self) -> Finding:
+        return self.findings[0]
+
+
+@dataclass
+class Plan:
+    """Everything to change in one file, and what is left alone and why."""
+
+    groups: list[Group] = field(default_factory=list)
+    skipped: list[tuple[Finding, str]] = field(default_factory=list)
+
+    @property
+    def fixed(self) -> list[Finding]:
+        return [finding for group in self.groups for finding in group.findings]
+
+
+def statement_chains(tree: ast.Module) -> dict[int, Chain]:
+    """For every call in the module (by ``id``), the chain of statements around it."""
+    chains: dict[int, Chain] = {}
+    stack: list[tuple[ast.AST, tuple[ast.stmt, ...], tuple[str, ...]]] = [(tree, (), ())]
+    while stack:
+        node, statements, fields = stack.pop()
+        for name, value in ast.iter_fields(node):
+            for child in value if isinstance(value, list) else [value]:
+                if isinstance(child, ast.stmt):
+                    stack.append((child, (*statements, child), (*fields, name)))
+                elif isinstance(child, ast.AST):
+                    if isinstance(child, ast.Call):
+                        chains[id(child)] = Chain(statements, fields)
+                    stack.append((child, statements, fields))
+    return chains
+
+
+def anchor_depth(chain: Chain, repeated: bool) -> int:
+    """Where the shared instance is bound: before the statement at this depth of the chain.
+
+    Out of every function and loop around a repeated site, then out of class bodies; a
+    conditional block (``if``, ``try``, ``with``) keeps it, so it is built only when it was.
+    """
+    depth = len(chain.statements) - 1
+    if repeated:
+        for index, statement in enumerate(chain.statements):
+            inside = index + 1 < len(chain.statements) and chain.fields[index + 1] == "body"
+            if isinstance(statement, _REPEATING) and (inside or index == depth):
+                depth = index
+                break
+    while depth > 0 and isinstance(chain.statements[depth - 1], ast.ClassDef):
+        depth -= 1
+    return depth
+
+
+def snake_name(class_name: str) -> str:
+    """``LocalExecutor`` → ``local_executor``, ``SSHExecutor`` → ``ssh_executor``."""
+    words = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", class_name)
+    words = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", words).lower().strip("_") or "executor"
+    return words if words.endswith("executor") else f"{words}_executor"
+
+
+def identifiers(tree: ast.Module) -> set[str]:
+    """Every name bound or used anywhere in the module: new names must avoid them all."""
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            names.add(node.id)
+        elif isinstance(node, ast.arg):
+            names.add(node.arg)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, ast.alias):
+            names.add((node.asname or node.name).partition(".")[0])
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            names.update(node.names)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            names.add(node.name)
+        else:
+            captured = getattr(node, "name", None)  # match-statement captures
+            if isinstance(captured, str):
+                names.add(captured)
+    return names
+
+
+def source_segment(lines: list[str], node: ast.expr) -> str:
+    """The exact text of ``node`` (ast columns count UTF-8 bytes)."""
+    end_line = node.end_lineno or node.lineno
+    chunk = [line.encode("utf-8") for line in lines[node.lineno - 1 : end_line]]
+    if len(chunk) == 1:
+        return chunk[0][node.col_offset : node.end_col_offset].decode("utf-8", "replace")
+    chunk[0] = chunk[0][node.col_offset :]
+    chunk[-1] = chunk[-1][: node.end_col_offset]
+    return b"".join(chunk).decode("utf-8", "replace")
+
+
+def has_comment(lines: list[str], call: ast.Call) -> bool:
+    """True when the call's own text holds a comment (it must move whole, not merge)."""
+    segment = source_segment(lines, call)
+    if "#" not in segment:
+        return False
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(segment).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return True
+    return any(token.type == tokenize.COMMENT for token in tokens)
+
+
+def _binds(statement: ast.stmt, name: str) -> bool:
+    scope = build_scope(ast.Module(body=[statement], type_ignores=[]), "module")
+    return scope.binds(name) or name in scope.aliases
+
+
+def _block_of(parent: ast.AST, child: ast.stmt) -> list[ast.stmt]:
+    for node in [parent, *getattr(parent, "handlers", ()), *getattr(parent, "cases", ())]:
+        for _, value in ast.iter_fields(node):
+            if isinstance(value, list) and any(item is child for item in value):
+                return value
+    return []
+
+
+def _preceding(tree: ast.Module, chain: Chain, depth: int) -> list[ast.stmt]:
+    """Statements that run before the anchor: earlier ones in its block and in each outer one."""
+    before: list[ast.stmt] = []
+    parent: ast.AST = tree
+    for statement in chain.statements[: depth + 1]:
+        block = _block_of(parent, statement)
+        before += block[: next(i for i, item in enumerate(block) if item is statement)]
+        parent = statement
+    return before
+
+
+def _needed_names(call: ast.Call) -> list[str]:
+    head = dotted_name(call.func)
+    names = [head.partition(".")[0]] if head else []
+    names += [
+        n.id
+        for arg in (*call.args, *call.keywords)
+        for n in ast.walk(arg)
+        if isinstance(n, ast.Name)
+    ]
+    return list(dict.fromkeys(names))
+
+
+def _missing_name(
+    tree: ast.Module, chain: Chain, depth: int, call: ast.Call, bound_anywhere: set[str]
+) -> str | None:
+    before = _preceding(tree, chain, depth)
+    for name in _needed_names(call):
+        if any(_binds(statement, name) for statement in before):
+            continue
+        if name not in bound_anywhere and (name in _BUILTINS or _star_import(before)):
+            continue
+        return name
+    return None
+
+
+def _star_import(statements: list[ast.stmt]) -> bool:
+    return any(isinstance(s, ast.ImportFrom) and s.names[0].name == "*" for s in statements)
+
+
+def _binding_counts(tree: ast.Module) -> dict[str, int]:
+    """How often each name is bound; a mutation (``name.attr = ...``) counts as two."""
+    counts: dict[str, int] = {}
+    for node in ast.walk(tree):
+        names: list[str] = []
+        weight = 1
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            names = [node.id]
+        elif isinstance(node, (ast.Attribute, ast.Subscript)) and not isinstance(
+            node.ctx, ast.Load
+        ):
+            head = dotted_name(node.value) if isinstance(node, ast.Attribute) else None
+            names, weight = ([head.partition(".")[0]] if head else []), 2
+        elif isinstance(node, (ast.Global, ast.Nonlocal, ast.Import, ast.ImportFrom)):
+            names, weight = (
+                [getattr(n, "asname", None) or str(getattr(n, "name", n)) for n in node.names],
+                2,
+            )
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names = [node.name]
+        for name in names:
+            counts[name] = counts.get(name, 0) + weight
+    return counts
+
+
+def _existing_instances(
+    tree: ast.Module, sites: list[Site]
+) -> dict[tuple[str, str], tuple[str, int]]:
+    """Module-level ``name = Executor(...)`` bound once and never mutated: (class, config) →
+    (name, index of its statement in the module body)."""
+    counts = _binding_counts(tree)
+    calls = {id(site.node): site for site in sites if site.entry is None and site.pure}
+    found: dict[tuple[str, str], tuple[str, int]] = {}
+    for index, statement in enumerate(tree.body):
+        if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1):
+            continue
+        target, site = statement.targets[0], calls.get(id(statement.value))
+        if isinstance(target, ast.Name) and site and counts.get(target.id) == 1:
+            found.setdefault((site.class_key, site.config_key), (target.id, index))
+    return found
+
+
+@dataclass
+class _Candidate:
+    finding: Finding
+    chain: Chain
+    depth: int
+
+    @property
+    def block_key(self) -> tuple[int, str]:
+        parent = self.chain.statements[self.depth - 1] if self.depth else None
+        return id(parent), self.chain.fields[self.depth]
+
+    @property
+    def top_index_key(self) -> int:
+        return id(self.chain.statements[0])
+
+
+class Planner:
+    """Decides, on the ast alone, the groups of sites to hoist and the names they get."""
+
+    def __init__(self, tree: ast.Module, lines: list[str], sites: list[Site]) -> None:
+        self.tree, self.lines = tree, lines
+        self.chains = statement_chains(tree)
+        self.taken = identifiers(tree)
+        self.module_names = set(build_scope(tree, "module").others) | set(
+            build_scope(tree, "module").imports
+        )
+        self.existing = _existing_instances(tree, sites)
+        self.top_index = {id(statement): i for i, statement in enumerate(tree.body)}
+
+    def plan(self, findings: list[Finding], unsafe: bool) -> Plan:
+        plan = Plan()
+        groups: dict[object, Group] = {}
+        for finding in findings:
+            reason = self._why_not(finding, unsafe)
+            candidate = None if reason else self._candidate(finding)
+            if candidate is None or isinstance(candidate, str):
+                plan.skipped.append((finding, reason or str(candidate)))
+                continue
+            self._add(candidate, groups, plan)
+        return plan
+
+    @staticmethod
+    def _why_not(finding: Finding, unsafe: bool) -> str | None:
+        if finding.fix is None:
+            return finding.not_fixable_because or "not fixable"
+        if finding.fix == "unsafe" and not unsafe:
+            return "unsafe fix (it moves construction to import time): use --unsafe-fixes"
+        return None
+
+    def _candidate(self, finding: Finding) -> _Candidate | str:
+        call = finding.site.node
+        chain = self.chains[id(call)]
+        depth = anchor_depth(chain, finding.site.where is not None)
+        anchor = chain.statements[depth]
+        if depth and anchor.lineno == chain.statements[depth - 1].lineno:
+            return "it is in a one-line compound statement"
+        missing = _missing_name(self.tree, chain, depth, call, self.module_names)
+        if missing is not None:
+            return f"its arguments need {missing}, which is not bound before line {anchor.lineno}"
+        return _Candidate(finding, chain, depth)
+
+    def _add(self, candidate: _Candidate, groups: dict[object, Group], plan: Plan) -> None:
+        site = candidate.finding.site
+        key: object = (candidate.block_key, site.class_key, site.config_key)
+        if not site.pure or has_comment(self.lines, site.node):
+            key = id(site.node)
+        group = groups.get(key)
+        if group is not None:
+            group.findings.append(candidate.finding)
+            return
+        groups[key] = group = self._new_group(candidate)
+        plan.groups.append(group)
+
+    def _new_group(self, candidate: _Candidate) -> Group:
+        site = candidate.finding.site
+        existing = self.existing.get((site.class_key, site.config_key)) if site.pure else None
+        first_top = self.top_index[candidate.top_index_key]
+        if existing is not None and existing[1] < first_top:
+            return Group(existing[0], [candidate.finding], candidate.depth, reused=True)
+        return Group(self._fresh_name(site.executor), [candidate.finding], candidate.depth)
+
+    def _fresh_name(self, class_name: str) -> str:
+        base = snake_name(class_name)
+        name, number = base, 1
+        while name in self.taken:
+            number += 1
+            name = f"{base}_{number}"
+        self.taken.add(name)
+        return name
