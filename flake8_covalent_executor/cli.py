@@ -6,17 +6,20 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .analysis import Options
 from .check import run_check
 from .config import ConfigError, read_settings, split_list
 from .files import iter_paths
-from .fix import FixResult
-from .fix_runner import FixMode, Progress, run_fix, summary, unified_diff
 from .formats import FORMATS, render
 from .selection import Selection
 from .settings import Settings
+
+if TYPE_CHECKING:  # the fixer pulls in libcst: imported only when ``fix`` runs
+    from .fix import FixResult
+    from .fix_runner import FixMode
 
 PROG = "flake8-covalent-executor"
 
@@ -126,6 +129,8 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _fix(args: argparse.Namespace) -> int:
+    from .fix_runner import FixMode, Progress, run_fix, summary
+
     options = options_from(args)
     mode = FixMode(write=not (args.diff or args.check), diff=args.diff, unsafe=args.unsafe_fixes)
     jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
@@ -143,6 +148,8 @@ def _fix(args: argparse.Namespace) -> int:
 
 
 def _report_fix(result: FixResult, args: argparse.Namespace, mode: FixMode) -> None:
+    from .fix_runner import unified_diff
+
     if result.error is not None:
         sys.stderr.write(f"{result.path}: {result.error}\n")
     for finding, reason in result.skipped:

@@ -18,9 +18,10 @@ def write_atomically(path: str, expected_old: bytes, data: bytes) -> None:
     has no room for the temporary file, or when the file changed since it was read.
     """
     target = os.path.realpath(path)
-    if not os.access(target, os.W_OK):
-        raise SourceError("read-only file; not rewritten")
     mode = stat.S_IMODE(os.stat(target).st_mode)
+    # No write bit means read-only even for root, who os.access would let through.
+    if not mode & 0o222 or not os.access(target, os.W_OK):
+        raise SourceError("read-only file; not rewritten")
     directory = os.path.dirname(target) or "."
     try:
         handle, temporary = tempfile.mkstemp(prefix=".cvx-", suffix=".tmp", dir=directory)

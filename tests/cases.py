@@ -19,10 +19,23 @@ class Case:
     after: str | None = None
     options: tuple[str, ...] = ()
     notes: str = ""
+    unsafe_after: str | None = None
 
     @property
     def source(self) -> str:
         return textwrap.dedent(self.before).lstrip("\n")
+
+    @property
+    def fixed(self) -> str:
+        """What ``fix`` makes of it (the source itself when nothing changes)."""
+        return textwrap.dedent(self.after).lstrip("\n") if self.after else self.source
+
+    @property
+    def fixed_unsafe(self) -> str:
+        """What ``fix --unsafe-fixes`` makes of it."""
+        if self.unsafe_after is None:
+            return self.fixed
+        return textwrap.dedent(self.unsafe_after).lstrip("\n")
 
 
 CASES: list[Case] = []
@@ -35,8 +48,9 @@ def case(
     options: tuple[str, ...] = (),
     after: str | None = None,
     notes: str = "",
+    unsafe_after: str | None = None,
 ) -> None:
-    CASES.append(Case(id, before, tuple(findings), after, options, notes))
+    CASES.append(Case(id, before, tuple(findings), after, options, notes, unsafe_after))
 
 
 # --- the seed ------------------------------------------------------------------------------
@@ -72,6 +86,36 @@ case(
     """,
     "10:23 CVX001",
     "14:23 CVX001",
+    after="""
+    import covalent as ct
+    import random
+    from covalent.executor import LocalExecutor
+
+    # Technique 1 (not so good):
+
+    def dummy():
+        pass
+
+    local_executor = LocalExecutor()
+
+    @ct.electron(executor=local_executor)
+    def task_1():
+        return random.sample(range(10, 30), 5)
+
+    @ct.electron(executor=local_executor)
+    def task_2(x_list):
+
+        squares = []
+        for x in x_list:
+            squares.append(x ** 2)
+
+        return squares
+
+    @ct.lattice
+    def workflow_1():
+        random_list = task_1()
+        return task_2(random_list)
+    """,
 )
 
 case(
@@ -125,6 +169,26 @@ case(
     "5:23 CVX001",
     "10:23 CVX001",
     "10:23 CVX003",
+    after="""
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+
+    local_executor = LocalExecutor(log_stdout="/tmp/task_1.txt")
+
+
+    @ct.electron(executor=local_executor)
+    def task_1():
+        return [1, 2, 3]
+
+
+    local_executor_2 = LocalExecutor(log_stdout="/tmp/task_2.txt")
+
+
+    @ct.electron(executor=local_executor_2)
+    def task_2(values):
+        return [v * v for v in values]
+    """,
 )
 
 # --- import styles -------------------------------------------------------------------------
@@ -139,6 +203,17 @@ case(
         return a + b
     """,
     "4:29 CVX001",
+    after="""
+    import covalent
+
+
+    local_executor = covalent.executor.LocalExecutor()
+
+
+    @covalent.electron(executor=local_executor)
+    def add(a, b):
+        return a + b
+    """,
 )
 
 case(
@@ -154,6 +229,18 @@ case(
     """,
     "5:23 CVX001",
     "5:57 CVX001",
+    after="""
+    import covalent as cov
+    from covalent.executor import DaskExecutor
+
+
+    dask_executor = DaskExecutor()
+
+
+    @cov.lattice(executor=dask_executor, workflow_executor=dask_executor)
+    def pipeline(x):
+        return x
+    """,
 )
 
 case(
@@ -168,6 +255,18 @@ case(
         return frame.dropna()
     """,
     "5:14 CVX001",
+    after="""
+    from covalent import electron as el
+    from covalent import executor as ex
+
+
+    local_executor = ex.LocalExecutor(workdir="/scratch")
+
+
+    @el(executor=local_executor)
+    def featurize(frame):
+        return frame.dropna()
+    """,
 )
 
 case(
@@ -181,6 +280,17 @@ case(
         return open(path).read()
     """,
     "4:23 CVX001",
+    after="""
+    import covalent as ct
+
+
+    local_executor = ct.executor.LocalExecutor()
+
+
+    @ct.electron(executor=local_executor)
+    def load(path):
+        return open(path).read()
+    """,
 )
 
 case(
@@ -195,6 +305,18 @@ case(
         return model.fit()
     """,
     "5:23 CVX001",
+    after="""
+    import covalent as ct
+    from covalent.executor.executor_plugins.dask import DaskExecutor
+
+
+    dask_executor = DaskExecutor(scheduler_address="tcp://127.0.0.1:8786")
+
+
+    @ct.electron(executor=dask_executor)
+    def train(model):
+        return model.fit()
+    """,
 )
 
 case(
@@ -212,6 +334,21 @@ case(
         return x * 2
     """,
     "8:23 CVX001",
+    after="""
+    try:
+        import covalent as ct
+        from covalent.executor import LocalExecutor
+    except ImportError:  # covalent is optional here
+        ct = None
+
+
+    local_executor = LocalExecutor()
+
+
+    @ct.electron(executor=local_executor)
+    def score(x):
+        return x * 2
+    """,
 )
 
 case(
@@ -226,6 +363,18 @@ case(
         return 1
     """,
     "5:20 CVX001",
+    after="""
+    from covalent import *
+    from covalent.executor import LocalExecutor
+
+
+    local_executor = LocalExecutor()
+
+
+    @electron(executor=local_executor)
+    def step():
+        return 1
+    """,
 )
 
 case(
@@ -242,6 +391,20 @@ case(
         return 1
     """,
     "7:16 CVX001",
+    after="""
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+    task = ct.electron
+
+
+    local_executor = LocalExecutor()
+
+
+    @task(executor=local_executor)
+    def step():
+        return 1
+    """,
 )
 
 # --- entry points and forms ----------------------------------------------------------------
@@ -257,6 +420,18 @@ case(
         return 0
     """,
     "5:22 CVX001",
+    after="""
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+
+    local_executor = LocalExecutor()
+
+
+    @ct.electron(backend=local_executor)
+    def legacy():
+        return 0
+    """,
 )
 
 case(
@@ -273,6 +448,20 @@ case(
     square_task = ct.electron(square, executor=LocalExecutor())
     """,
     "9:44 CVX001",
+    after="""
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+
+    def square(x):
+        return x * x
+
+
+    local_executor = LocalExecutor()
+
+
+    square_task = ct.electron(square, executor=local_executor)
+    """,
 )
 
 case(
@@ -289,6 +478,20 @@ case(
     square_task = ct.electron(executor=LocalExecutor())(square)
     """,
     "9:36 CVX001",
+    after="""
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+
+    def square(x):
+        return x * x
+
+
+    local_executor = LocalExecutor()
+
+
+    square_task = ct.electron(executor=local_executor)(square)
+    """,
 )
 
 case(
@@ -310,6 +513,26 @@ case(
     "5:24 CVX001",
     "10:24 CVX001",
     "10:40 CVX001",
+    after="""
+    import covalent as ct
+    from covalent.executor import DaskExecutor, LocalExecutor
+
+
+    local_executor = LocalExecutor()
+
+
+    @ct.electron(executor=[local_executor, "dask"])
+    def a():
+        return 1
+
+
+    dask_executor = DaskExecutor()
+
+
+    @ct.electron(executor=(dask_executor, local_executor))
+    def b():
+        return 2
+    """,
 )
 
 case(
@@ -330,6 +553,24 @@ case(
     """,
     "10:23 CVX001",
     "10:73 CVX001",
+    after="""
+    import os
+
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+    from covalent_slurm_plugin import SlurmExecutor
+
+    ON_CLUSTER = "SLURM_JOB_ID" in os.environ
+
+
+    slurm_executor = SlurmExecutor(partition="gpu")
+    local_executor = LocalExecutor()
+
+
+    @ct.electron(executor=slurm_executor if ON_CLUSTER else local_executor)
+    def simulate(n):
+        return n
+    """,
 )
 
 case(
@@ -344,6 +585,18 @@ case(
         return "ok"
     """,
     "5:23 CVX001",
+    after="""
+    import covalent as ct
+    import covalent_ssh_plugin as ssh
+
+
+    ssh_executor = ssh.SSHExecutor(username="me", hostname="node1")
+
+
+    @ct.electron(executor=ssh_executor)
+    def remote():
+        return "ok"
+    """,
 )
 
 case(
@@ -357,6 +610,17 @@ case(
         return {"model": model_name}
     """,
     "4:22 CVX001",
+    after="""
+    import covalent_cloud as cc
+
+
+    cloud_executor = cc.CloudExecutor(num_cpus=2, memory="8GB")
+
+
+    @cc.service(executor=cloud_executor)
+    def llm_server(model_name):
+        return {"model": model_name}
+    """,
 )
 
 case(
@@ -373,6 +637,19 @@ case(
     )
     """,
     "8:14 CVX001",
+    after="""
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+    local_executor = LocalExecutor()
+
+    task = ct.Lepton(
+        language="python",
+        library_name="numpy",
+        function_name="sum",
+        executor=local_executor,
+    )
+    """,
 )
 
 case(
@@ -387,6 +664,18 @@ case(
         return "ls -la"
     """,
     "5:48 CVX001",
+    after="""
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+
+    local_executor = LocalExecutor()
+
+
+    @ct.leptons.bash(display_name="list", executor=local_executor)
+    def list_files():
+        return "ls -la"
+    """,
 )
 
 case(
@@ -405,6 +694,22 @@ case(
         return None
     ''',
     "9:23 CVX001",
+    after='''
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+
+    class Scratch(LocalExecutor):
+        """Runs in the scratch directory."""
+
+
+    scratch_executor = Scratch()
+
+
+    @ct.electron(executor=scratch_executor)
+    def clean():
+        return None
+    ''',
 )
 
 case(
@@ -419,6 +724,18 @@ case(
         return 42
     """,
     "5:23 CVX001",
+    after="""
+    import covalent as ct
+    from myorg.compute import ClusterExecutor
+
+
+    cluster_executor = ClusterExecutor(queue="short")
+
+
+    @ct.electron(executor=cluster_executor)
+    def crunch():
+        return 42
+    """,
 )
 
 # --- where it runs: once (CVX001) or repeatedly (CVX002) ------------------------------------
@@ -437,6 +754,21 @@ case(
         fit = ct.electron(fit, executor=LocalExecutor())
     """,
     "10:37 CVX001",
+    after="""
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+
+    def fit(x):
+        return x
+
+
+    local_executor = LocalExecutor()
+
+
+    class Steps:
+        fit = ct.electron(fit, executor=local_executor)
+    """,
 )
 
 case(
@@ -464,6 +796,29 @@ case(
     "8:27 CVX001",
     "13:41 CVX001",
     "16:41 CVX001",
+    after="""
+    import contextlib
+    import sys
+
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+    if sys.platform == "linux":
+        local_executor = LocalExecutor()
+        @ct.electron(executor=local_executor)
+        def a():
+            return 1
+
+    with contextlib.suppress(Exception):
+        local_executor_2 = LocalExecutor()
+        b = ct.electron(lambda: 2, executor=local_executor_2)
+
+    try:
+        local_executor_3 = LocalExecutor()
+        c = ct.electron(lambda: 3, executor=local_executor_3)
+    finally:
+        pass
+    """,
 )
 
 case(
@@ -482,6 +837,22 @@ case(
         return ct.electron(add, executor=LocalExecutor())(a, b)
     """,
     "11:38 CVX002",
+    unsafe_after="""
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+
+    def add(a, b):
+        return a + b
+
+
+    local_executor = LocalExecutor()
+
+
+    @ct.lattice
+    def workflow(a, b):
+        return ct.electron(add, executor=local_executor)(a, b)
+    """,
 )
 
 case(
@@ -509,6 +880,18 @@ case(
             return ct.electron(fn, executor=DaskExecutor())
     """,
     "7:41 CVX002",
+    unsafe_after="""
+    import covalent as ct
+    from covalent.executor import DaskExecutor
+
+
+    dask_executor = DaskExecutor()
+
+
+    class Pipeline:
+        def task(self, fn):
+            return ct.electron(fn, executor=dask_executor)
+    """,
 )
 
 case(
@@ -527,6 +910,20 @@ case(
         tasks.append(ct.electron(make(i), executor=LocalExecutor()))
     """,
     "11:48 CVX002",
+    after="""
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+
+    def make(i):
+        return lambda: i
+
+
+    tasks = []
+    local_executor = LocalExecutor()
+    for i in range(4):
+        tasks.append(ct.electron(make(i), executor=local_executor))
+    """,
 )
 
 case(
@@ -561,6 +958,20 @@ case(
     tasks = [ct.electron(work, executor=LocalExecutor()) for _ in range(3)]
     """,
     "9:37 CVX002",
+    after="""
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+
+    def work(x):
+        return x
+
+
+    local_executor = LocalExecutor()
+
+
+    tasks = [ct.electron(work, executor=local_executor) for _ in range(3)]
+    """,
 )
 
 case(
@@ -579,6 +990,22 @@ case(
         return inner(n)
     """,
     "7:27 CVX002",
+    unsafe_after="""
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+
+    local_executor = LocalExecutor()
+
+
+    @ct.lattice
+    def workflow(n):
+        @ct.electron(executor=local_executor)
+        def inner(x):
+            return x + 1
+
+        return inner(n)
+    """,
 )
 
 case(
@@ -620,6 +1047,32 @@ case(
         return 3
     """,
     "18:14 CVX001",
+    after="""
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+
+    @ct.electron(executor=LocalExecutor())  # noqa: CVX001
+    def a():
+        return 1
+
+
+    @ct.electron(
+        executor=LocalExecutor(),  # noqa: CVX001
+    )
+    def b():
+        return 2
+
+
+    local_executor = LocalExecutor()
+
+
+    @ct.electron(  # noqa: CVX001  (this line is not the one reported)
+        executor=local_executor,
+    )
+    def c():
+        return 3
+    """,
 )
 
 # --- options -------------------------------------------------------------------------------
@@ -636,6 +1089,18 @@ case(
     """,
     "5:15 CVX001",
     options=("--covalent-extra-entry-points", "labtools.workflows.job"),
+    after="""
+    from covalent.executor import LocalExecutor
+    from labtools.workflows import job
+
+
+    local_executor = LocalExecutor()
+
+
+    @job(executor=local_executor)
+    def run():
+        return 1
+    """,
 )
 
 case(
@@ -651,6 +1116,18 @@ case(
     """,
     "5:23 CVX001",
     options=("--covalent-extra-executors", "labtools.compute.gpu_node"),
+    after="""
+    import covalent as ct
+    from labtools.compute import gpu_node
+
+
+    gpu_node_executor = gpu_node(gpus=1)
+
+
+    @ct.electron(executor=gpu_node_executor)
+    def train():
+        return 1
+    """,
 )
 
 # --- no findings ---------------------------------------------------------------------------

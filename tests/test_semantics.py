@@ -1,0 +1,90 @@
+"""The semantic tier: what real Covalent records is identical before and after ``fix``.
+
+Each side is imported in its own process (``semantic_probe.py``); the executor metadata of
+every electron, lattice and lepton, and the nodes of each lattice's graph, must be equal,
+and fewer executors may be constructed, never more.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cases import CASES
+from conftest import ROOT
+
+pytest.importorskip("covalent", reason="the semantic tier needs covalent==0.240.0")
+PROBE = Path(__file__).with_name("semantic_probe.py")
+CHANGED = [c for c in CASES if c.fixed_unsafe != c.source and not c.options]
+
+
+def _probe(directory: Path) -> dict[str, Any]:
+    result = subprocess.run(
+        [sys.executable, str(PROBE), str(directory)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=directory,
+    )
+    assert result.returncode == 0, result.stderr
+    return dict(json.loads(result.stdout.splitlines()[-1]))
+
+
+@pytest.fixture(scope="module")
+def sides(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], dict[str, Any]]:
+    before, after = tmp_path_factory.mktemp("before"), tmp_path_factory.mktemp("after")
+    for case in CHANGED:
+        (before / f"{case.id}.py").write_text(case.source, encoding="utf-8")
+        (after / f"{case.id}.py").write_text(case.fixed_unsafe, encoding="utf-8")
+    for example in (ROOT / "examples").glob("*.py"):
+        (before / f"example_{example.stem}.py").write_bytes(example.read_bytes())
+        (after / f"example_{example.stem}.py").write_bytes(example.read_bytes())
+    fixed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "flake8_covalent_executor",
+            "fix",
+            "--unsafe-fixes",
+            "--isolated",
+            *map(str, after.glob("example_*")),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert fixed.returncode == 1, fixed.stderr
+    return _probe(before), _probe(after)
+
+
+def test_enough_cases_import(sides: tuple[dict[str, Any], dict[str, Any]]) -> None:
+    before, _ = sides
+    recorded = [name for name, result in before.items() if result.get("records")]
+    assert len(recorded) >= 15, before
+
+
+@pytest.mark.parametrize(
+    "name",
+    [c.id for c in CHANGED]
+    + [f"example_{p.stem}" for p in sorted((ROOT / "examples").glob("*.py"))],
+)
+def test_covalent_records_the_same(
+    name: str, sides: tuple[dict[str, Any], dict[str, Any]]
+) -> None:
+    before, after = (side[name] for side in sides)
+    assert before["importable"] == after["importable"], (before, after)
+    if not before["importable"]:
+        pytest.skip(f"not importable here: {before['error']}")
+    assert after["records"] == before["records"]
+    if not before["records"]:
+        pytest.skip("Covalent records nothing at import (the entry point runs on call)")
+    assert after["constructed"] <= before["constructed"]
+
+
+def test_seed_builds_one_executor(sides: tuple[dict[str, Any], dict[str, Any]]) -> None:
+    before, after = (side["seed_not_recommended"] for side in sides)
+    assert (before["constructed"], after["constructed"], after["configurations"]) == (2, 1, 1)
