@@ -5,7 +5,14 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-from .detector import Finding, Site, find_sites, findings_for_sites, may_have_findings
+from .detector import (
+    Finding,
+    Site,
+    find_sites,
+    findings_for_sites,
+    keyword_lines,
+    may_have_findings,
+)
 from .noqa import file_is_ignored, is_suppressed, noqa_lines
 from .selection import Selection
 from .settings import Settings
@@ -19,6 +26,11 @@ class Options:
     settings: Settings = field(default_factory=Settings)
     selection: Selection = field(default_factory=Selection)
     disable_noqa: bool = False
+    whole_module: bool = False  # search every statement even when CVX003 is off (for fix)
+
+    @property
+    def all_rules(self) -> bool:
+        return self.selection.is_selected("CVX003")
 
 
 @dataclass
@@ -33,11 +45,13 @@ class Report:
 
 def analyze(source: Source, filename: str, options: Options) -> Report:
     """Check one file. Raises SourceError when it cannot be decoded or parsed."""
-    if not may_have_findings(source.data, options.settings):
+    if not may_have_findings(source.data, options.settings, options.all_rules):
         return Report()
     tree = source.parse(filename)
-    sites = find_sites(tree, options.settings)
-    found = findings_for_sites(sites)
+    whole = options.all_rules or options.whole_module
+    only = None if whole else keyword_lines(source.data)
+    sites = find_sites(tree, options.settings, only)
+    found = findings_for_sites(sites, all_rules=options.all_rules)
     report = Report(tree=tree, sites=sites)
     if not found:
         return report

@@ -3,24 +3,69 @@
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator, Sequence
+import bisect
+import re
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from . import covalent_api as api
 from .rules import CVX001, CVX002, CVX003
-from .scopes import Resolver, build_scope, dotted_name
+from .scopes import LazyScope, Resolver, dotted_name, scope_nodes
 from .settings import Settings
 
-_ENTRY_KEYWORD_TOKENS = (b"xecutor", b"backend")
+_ALL_KEYWORDS = frozenset(api.WORKFLOW_KEYWORDS)
+# Nodes with nothing below them that the detector looks at.
+_LEAVES = frozenset(
+    {
+        ast.Name,
+        ast.Constant,
+        ast.Load,
+        ast.Store,
+        ast.Del,
+        ast.alias,
+        ast.Pass,
+        ast.Break,
+        ast.Continue,
+        ast.Import,
+        ast.ImportFrom,
+    }
+)
+_DISPATCH: dict[type, Callable[[Any, Any], None]] = {}
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 _IMPURE = (ast.Call, ast.Await, ast.Yield, ast.YieldFrom, ast.NamedExpr)
+# An executor keyword argument as text: the name, then "=" (not "=="), with anything Python
+# allows between them inside brackets (spaces, newlines, a comment, a backslash-newline) --
+# unless its value is plainly no call: one name, attribute chain or string, then "," or ")".
+_KEYWORD = re.compile(
+    rb"\b(?:executor|workflow_executor|backend)(?:\s|\\\r?\n|#[^\r\n]*)*=(?!=)"
+    rb"(?!\s*(?:[A-Za-z_][\w.]*|\"[^\"\r\n]*\"|'[^'\r\n]*')\s*[,)])"
+)
 
 
-def may_have_findings(source: bytes, settings: Settings) -> bool:
-    """The text prefilter: False when the file cannot contain a finding, before any parse."""
-    return any(token in source for token in settings.prefilter_tokens()) and any(
-        token in source for token in _ENTRY_KEYWORD_TOKENS
-    )
+def may_have_findings(source: bytes, settings: Settings, all_rules: bool = False) -> bool:
+    """The text prefilter: False when the file cannot contain a finding, before any parse.
+
+    CVX001/CVX002 need an executor keyword argument; CVX003 (``all_rules``) only needs an
+    executor to be built, so it is ruled out only by the absence of "covalent".
+    """
+    if not any(token in source for token in settings.prefilter_tokens()):
+        return False
+    return b"xecutor" in source if all_rules else _KEYWORD.search(source) is not None
+
+
+def keyword_lines(source: bytes) -> list[int] | None:
+    """The lines holding an executor keyword argument; only statements there can hold a
+    CVX001/CVX002 site. None when line numbers cannot be counted simply (lone CRs)."""
+    if b"\r" in source and b"\r" in source.replace(b"\r\n", b""):
+        return None
+    lines: list[int] = []
+    line, position = 1, 0
+    for match in _KEYWORD.finditer(source):
+        line += source.count(b"\n", position, match.start())
+        position = match.start()
+        lines.append(line)
+    return lines
 
 
 @dataclass(frozen=True)
@@ -67,7 +112,7 @@ class _Frame:
     where: str | None  # None for the module and class bodies that run once
     per: str
     is_function: bool
-    bound: frozenset[str]
+    scope: LazyScope | None  # what this frame binds (None for the module)
 
 
 def _config_key(call: ast.Call) -> str:
@@ -104,17 +149,51 @@ def _names_used(call: ast.Call) -> list[str]:
 class _Detector(ast.NodeVisitor):
     tree: ast.Module
     settings: Settings
+    lines: list[int] | None = None  # only statements spanning these lines are visited
     sites: list[Site] = field(default_factory=list)
     _inline: set[int] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.resolver = Resolver(self.tree)
-        self.frames = [_Frame(None, "", False, frozenset())]
+        self.frames = [_Frame(None, "", False, None)]
         self.local_executors = self._local_executor_classes()
+
+    # A leaner traversal than NodeVisitor's: it runs inside flake8 on every file, so it
+    # dispatches through a per-class cache and never descends into leaves or contexts.
+    def visit(self, node: ast.AST) -> None:
+        if self.lines is not None and isinstance(node, ast.stmt) and not self._spans(node):
+            return
+        node_type = type(node)
+        method = _DISPATCH.get(node_type)
+        if method is None:
+            found = getattr(type(self), "visit_" + node_type.__name__, None)
+            method = _DISPATCH[node_type] = found or _Detector.generic_visit
+        method(self, node)
+
+    def generic_visit(self, node: ast.AST) -> None:
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if type(value) is list:
+                for item in value:
+                    if isinstance(item, ast.AST) and type(item) not in _LEAVES:
+                        self.visit(item)
+            elif isinstance(value, ast.AST) and type(value) not in _LEAVES:
+                self.visit(value)
+
+    def _spans(self, statement: ast.stmt) -> bool:
+        if not hasattr(statement, "lineno"):
+            return True  # the loop header stand-ins made by _loop_parts
+        decorators = getattr(statement, "decorator_list", None)
+        start = decorators[0].lineno if decorators else statement.lineno
+        index = bisect.bisect_left(self.lines or [], start)
+        return index < len(self.lines or []) and (self.lines or [])[index] <= (
+            statement.end_lineno or statement.lineno
+        )
 
     # -- what is an executor ------------------------------------------------------------
     def _local_executor_classes(self) -> frozenset[str]:
-        classes = [node for node in ast.walk(self.tree) if isinstance(node, ast.ClassDef)]
+        # Classes defined at module level (in if/try blocks too), not inside functions.
+        classes = [n for n in scope_nodes(self.tree.body) if isinstance(n, ast.ClassDef)]
         found: set[str] = set()
         changed = True
         while changed:
@@ -149,17 +228,11 @@ class _Detector(ast.NodeVisitor):
 
     # -- scopes and repetition ------------------------------------------------------------
     def _enter(self, node: ast.AST, kind: str, where: str | None, per: str) -> None:
-        self.resolver.push(node, kind)
-        scope = self.resolver.stack[-1]
+        scope = self.resolver.push(node, kind)
         outer = self.frames[-1]
-        bound = outer.bound | frozenset(scope.imports) | frozenset(scope.others)
+        is_function = outer.is_function or kind == "function"
         self.frames.append(
-            _Frame(
-                where or outer.where,
-                per if where else outer.per,
-                outer.is_function or kind == "function",
-                bound,
-            )
+            _Frame(where or outer.where, per if where else outer.per, is_function, scope)
         )
 
     def _leave(self) -> None:
@@ -196,12 +269,11 @@ class _Detector(ast.NodeVisitor):
     def _visit_loop(self, node: ast.For | ast.AsyncFor | ast.While) -> None:
         head: list[ast.AST] = [node.iter] if not isinstance(node, ast.While) else []
         self._visit_all(head)
-        loop_scope = build_scope(
-            ast.Module(body=[*self._loop_parts(node)], type_ignores=[]), "loop"
-        )
         outer = self.frames[-1]
-        bound = outer.bound | frozenset(loop_scope.imports) | frozenset(loop_scope.others)
-        self.frames.append(_Frame("a loop", "iteration", outer.is_function, bound))
+        parts = ast.Module(body=[*self._loop_parts(node)], type_ignores=[])
+        self.frames.append(
+            _Frame("a loop", "iteration", outer.is_function, LazyScope(parts, "loop"))
+        )
         self._visit_all(self._loop_parts(node))
         self.frames.pop()
         self._visit_all(node.orelse)
@@ -234,6 +306,9 @@ class _Detector(ast.NodeVisitor):
 
     # -- entry points and constructions -------------------------------------------------
     def visit_Call(self, node: ast.Call) -> None:
+        if self.lines is not None and not any(kw.arg in _ALL_KEYWORDS for kw in node.keywords):
+            self.generic_visit(node)  # a pruned search looks at entry points only
+            return
         qualname = self.resolver.resolve(node.func)
         if qualname is not None:
             keywords = api.entry_keywords(qualname, self.settings.extra_entry_points)
@@ -241,7 +316,8 @@ class _Detector(ast.NodeVisitor):
                 if kw.arg in keywords:
                     for ctor in self._constructions(kw.value):
                         self._record(ctor, dotted_name(node.func) or qualname, kw.arg)
-        if id(node) not in self._inline and self._is_executor_name(node.func):
+        whole = self.lines is None  # constructions outside entry points matter to CVX003/fix
+        if whole and id(node) not in self._inline and self._is_executor_name(node.func):
             self._record(node, None, None, self._is_covalent_executor(node.func))
         self.generic_visit(node)
 
@@ -267,7 +343,8 @@ class _Detector(ast.NodeVisitor):
             self._inline.add(id(call))
         qualname = self.resolver.resolve(call.func) or ""
         frame = self.frames[-1]
-        blocking = tuple(dict.fromkeys(n for n in _names_used(call) if n in frame.bound))
+        bound = frozenset().union(*(f.scope.bound_names() for f in self.frames if f.scope))
+        blocking = tuple(dict.fromkeys(n for n in _names_used(call) if n in bound))
         self.sites.append(
             Site(
                 node=call,
@@ -286,9 +363,10 @@ class _Detector(ast.NodeVisitor):
         )
 
 
-def find_sites(tree: ast.Module, settings: Settings) -> list[Site]:
-    """Every executor construction the rules look at, in source order."""
-    detector = _Detector(tree, settings)
+def find_sites(tree: ast.Module, settings: Settings, lines: list[int] | None = None) -> list[Site]:
+    """Every executor construction the rules look at, in source order; with ``lines``, only
+    those in statements spanning one of them (enough for CVX001/CVX002, and much faster)."""
+    detector = _Detector(tree, settings, lines)
     detector.visit(tree)
     return sorted(detector.sites, key=lambda site: (site.line, site.col))
 
@@ -347,12 +425,14 @@ def findings_for_tree(tree: ast.Module, settings: Settings) -> list[Finding]:
     return findings_for_sites(find_sites(tree, settings))
 
 
-def findings_for_sites(sites: list[Site]) -> list[Finding]:
-    """All findings of all rules for the sites of one module."""
+def findings_for_sites(sites: list[Site], all_rules: bool = True) -> list[Finding]:
+    """The findings for the sites of one module; CVX003 only with ``all_rules`` (it needs
+    every site of the module, not those of a pruned search)."""
     findings = []
     for site in sites:
         if site.entry is not None:
             finding = _inline_finding(site)
             findings.append(_blocked(finding) if site.blocking_names else finding)
-    findings.extend(_configuration_findings(sites))
+    if all_rules:
+        findings.extend(_configuration_findings(sites))
     return sorted(findings, key=lambda f: (f.line, f.col, f.code))

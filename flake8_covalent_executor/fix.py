@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .analysis import Options, analyze
 from .detector import Finding
@@ -27,7 +27,7 @@ class FixResult:
 
 def plan_fix(source: Source, filename: str, options: Options, unsafe: bool) -> Plan:
     """The plan for one file, from the ast alone (cheap; no libcst)."""
-    report = analyze(source, filename, options)
+    report = analyze(source, filename, replace(options, whole_module=True))
     fixable = [f for f in report.findings if f.code != "CVX003"]
     if not fixable or report.tree is None:
         return Plan()

@@ -8,8 +8,9 @@ from collections.abc import Iterator, Sequence
 from typing import Any, ClassVar
 
 from . import __version__
-from .detector import findings_for_tree, may_have_findings
+from .detector import find_sites, findings_for_sites, keyword_lines, may_have_findings
 from .rules import DEFAULT_IGNORED
+from .selection import Selection
 from .settings import Settings
 
 ENTRY_POINTS_OPTION = "--covalent-extra-entry-points"
@@ -41,6 +42,7 @@ class Plugin:
     name = "flake8-covalent-executor"
     version = __version__
     settings: ClassVar[Settings] = Settings()
+    all_rules: ClassVar[bool] = False  # CVX003 selected: it needs the whole module searched
 
     def __init__(self, tree: ast.Module, lines: Sequence[str]) -> None:
         self.tree = tree
@@ -56,11 +58,25 @@ class Plugin:
         cls.settings = Settings.from_lists(
             options.covalent_extra_entry_points or (), options.covalent_extra_executors or ()
         )
+        selection = Selection(
+            select=options.select,
+            extend_select=options.extend_select or (),
+            ignore=options.ignore,
+            extend_ignore=options.extend_ignore or (),
+        )
+        cls.all_rules = selection.is_selected("CVX003")
 
     def run(self) -> Iterator[tuple[int, int, str, type[Plugin]]]:
-        if not may_have_findings(
-            "".join(self.lines).encode("utf-8", "surrogatepass"), self.settings
-        ):
+        source = "".join(self.lines).encode("utf-8", "surrogatepass")
+        if not any(token in source for token in self.settings.prefilter_tokens()):
             return
-        for finding in findings_for_tree(self.tree, self.settings):
+        lines = None
+        if not self.all_rules:  # the keyword lines are both the prefilter and the pruning
+            lines = keyword_lines(source)
+            if lines == []:
+                return
+        elif not may_have_findings(source, self.settings, all_rules=True):
+            return
+        sites = find_sites(self.tree, self.settings, lines)
+        for finding in findings_for_sites(sites, all_rules=self.all_rules):
             yield finding.line, finding.col, finding.message, type(self)

@@ -61,8 +61,49 @@ def dotted_name(node: ast.expr) -> str | None:
     return ".".join(reversed(parts))
 
 
-def _walk_scope_body(nodes: Iterable[ast.AST]) -> Iterator[ast.AST]:
-    """Every node of a scope's own body: nested scopes are yielded but not entered."""
+_BINDING_FIELDS = (
+    "targets",
+    "target",
+    "items",
+    "body",
+    "orelse",
+    "finalbody",
+    "handlers",
+    "cases",
+)
+_FIELDS_BY_TYPE: dict[type, tuple[str, ...]] = {}
+
+
+def _binding_fields(node_type: type) -> tuple[str, ...]:
+    fields = _FIELDS_BY_TYPE.get(node_type)
+    if fields is None:
+        fields = tuple(f for f in _BINDING_FIELDS if f in getattr(node_type, "_fields", ()))
+        _FIELDS_BY_TYPE[node_type] = fields
+    return fields
+
+
+def _children(node: ast.AST) -> list[ast.AST]:
+    """What can bind a name below ``node``: nested statements and binding targets only.
+
+    Expressions are not walked (that is most of a module): a name bound by ``:=`` is not
+    seen, which only makes the detector more cautious about what a name refers to.
+    """
+    if not isinstance(node, (ast.stmt, ast.excepthandler)):
+        return list(ast.iter_child_nodes(node))  # targets, patterns and match cases are small
+    found: list[ast.AST] = []
+    for name in _binding_fields(type(node)):
+        value = getattr(node, name)
+        if name == "items":  # with-statement "as" targets
+            found.extend(i.optional_vars for i in value if i.optional_vars is not None)
+        elif isinstance(value, list):
+            found.extend(value)
+        elif value is not None:
+            found.append(value)
+    return found
+
+
+def scope_nodes(nodes: Iterable[ast.AST]) -> Iterator[ast.AST]:
+    """The binding nodes of a scope's own body: nested scopes are yielded but not entered."""
     stack = list(nodes)
     stack.reverse()
     while stack:
@@ -70,7 +111,7 @@ def _walk_scope_body(nodes: Iterable[ast.AST]) -> Iterator[ast.AST]:
         yield node
         if isinstance(node, _NESTED_SCOPES):
             continue
-        children = list(ast.iter_child_nodes(node))
+        children = _children(node)
         children.reverse()
         stack.extend(children)
 
@@ -134,26 +175,45 @@ def build_scope(node: ast.AST, kind: str) -> Scope:
         body = [node.body]
     else:
         body = list(getattr(node, "body", ()))
-    for child in _walk_scope_body(body):
+    for child in scope_nodes(body):
         _bind_node(scope, child)
     return scope
+
+
+class LazyScope:
+    """A scope built the first time a name is looked up in it: most functions the detector
+    passes through never need theirs."""
+
+    def __init__(self, node: ast.AST, kind: str) -> None:
+        self.node, self.kind = node, kind
+        self._scope: Scope | None = None
+
+    @property
+    def scope(self) -> Scope:
+        if self._scope is None:
+            self._scope = build_scope(self.node, self.kind)
+        return self._scope
+
+    def bound_names(self) -> frozenset[str]:
+        return frozenset(self.scope.imports) | frozenset(self.scope.others)
 
 
 class Resolver:
     """Resolves names against a stack of scopes, innermost last."""
 
     def __init__(self, module: ast.Module) -> None:
-        self.stack: list[Scope] = [build_scope(module, "module")]
+        self.stack: list[LazyScope] = [LazyScope(module, "module")]
 
-    def push(self, node: ast.AST, kind: str) -> None:
-        self.stack.append(build_scope(node, kind))
+    def push(self, node: ast.AST, kind: str) -> LazyScope:
+        self.stack.append(LazyScope(node, kind))
+        return self.stack[-1]
 
     def pop(self) -> None:
         self.stack.pop()
 
     @property
     def module(self) -> Scope:
-        return self.stack[0]
+        return self.stack[0].scope
 
     def resolve(self, node: ast.expr) -> str | None:
         """The qualified name an expression like ``ct.executor.LocalExecutor`` refers to.
@@ -174,9 +234,9 @@ class Resolver:
     def resolve_name(self, name: str, _depth: int = 0) -> str | None:
         innermost = len(self.stack) - 1
         for index in range(innermost, 0, -1):
-            scope = self.stack[index]
-            if scope.kind == "class" and index != innermost:
+            if self.stack[index].kind == "class" and index != innermost:
                 continue  # class bodies are not enclosing scopes for nested code
+            scope = self.stack[index].scope
             if name in scope.declared_global:
                 break
             if scope.binds(name):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -25,8 +26,13 @@ class Settings:
 
     def prefilter_tokens(self) -> tuple[bytes, ...]:
         """Byte strings of which a file must contain one to be worth parsing."""
-        names = {name.rpartition(".")[2] for name in self.extra_entry_points}
-        return (b"covalent", *sorted(name.encode() for name in names if name))
+        return _prefilter_tokens(self.extra_entry_points)
+
+
+@functools.lru_cache(maxsize=8)
+def _prefilter_tokens(entry_points: frozenset[str]) -> tuple[bytes, ...]:
+    names = {name.rpartition(".")[2] for name in entry_points}
+    return (b"covalent", *sorted(name.encode() for name in names if name))
 
 
 def _clean(names: Iterable[str]) -> frozenset[str]:

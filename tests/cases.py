@@ -1287,3 +1287,47 @@ case(
             return list(pool.map(len, jobs))
     """,
 )
+
+case(
+    "keyword_spread_over_lines",
+    """
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+
+    @ct.electron(
+        executor  # the one cluster we have
+        =
+        LocalExecutor(),
+    )
+    def a():
+        return 1
+
+
+    b = ct.electron(print, backend \\
+        = LocalExecutor())
+    """,
+    "8:5 CVX001",
+    "15:7 CVX001",
+    notes="the text prefilter must not lose a keyword split by a comment or a backslash",
+    after="""
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+
+    local_executor = LocalExecutor()
+
+
+    @ct.electron(
+        executor  # the one cluster we have
+        =
+        local_executor,
+    )
+    def a():
+        return 1
+
+
+    b = ct.electron(print, backend \\
+        = local_executor)
+    """,
+)
