@@ -6,6 +6,7 @@ are found again here by their source position.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Union
 
@@ -52,15 +53,31 @@ class _Locate(cst.CSTVisitor):
 _STATEMENTS = (cst.SimpleStatementLine, cst.BaseCompoundStatement)
 
 
-def _leading_blanks(statement: Statement) -> list[cst.EmptyLine]:
-    """The blank lines above a statement (before its comments): a new statement bound just
-    before it gets the same spacing, so both keep the file's layout."""
+# Cell markers of percent-format scripts (nbqa, Jupytext, VS Code): a new statement goes
+# below the marker of the anchor's cell, never into the cell before it.
+_CELL_MARKER = re.compile(r"#\s*(?:%%|In\[)")
+
+
+def _split_leading(statement: Statement) -> tuple[list[cst.EmptyLine], list[cst.EmptyLine]]:
+    """Leading lines for a new statement bound just before ``statement``, and what
+    ``statement`` keeps: the new one takes the same blank lines (so both keep the file's
+    layout) and any cell marker; comments about ``statement`` stay with it."""
+    lines = list(statement.leading_lines)
+    marker = max(
+        (
+            i
+            for i, line in enumerate(lines)
+            if line.comment is not None and _CELL_MARKER.match(line.comment.value)
+        ),
+        default=-1,
+    )
+    head, tail = lines[: marker + 1], lines[marker + 1 :]
     blanks: list[cst.EmptyLine] = []
-    for line in statement.leading_lines:
+    for line in tail:
         if line.comment is not None:
             break
         blanks.append(cst.EmptyLine(indent=line.indent, whitespace=line.whitespace))
-    return blanks
+    return head + blanks, tail
 
 
 class _Apply(cst.CSTTransformer):
@@ -82,11 +99,12 @@ class _Apply(cst.CSTTransformer):
         for old, new in zip(original, updated):
             codes = self.inserts.get(old, [])  # type: ignore[call-overload]
             if codes and isinstance(new, _STATEMENTS):
-                spacing = _leading_blanks(new)
+                spacing, kept = _split_leading(new)
                 for position, code in enumerate(codes):
                     statement = cst.parse_statement(code, config=self.module.config_for_parsing)
                     lines = [] if position else spacing
                     body.append(statement.with_changes(leading_lines=lines))
+                new = new.with_changes(leading_lines=kept)
             body.append(new)
         return body
 
