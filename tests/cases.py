@@ -1331,3 +1331,356 @@ case(
         = local_executor)
     """,
 )
+
+# --- the fixer's harder cases --------------------------------------------------------------
+case(
+    "name_collisions",
+    """
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+    local_executor = "reserved by the user"
+
+
+    def report(local_executor_2):
+        return local_executor_2
+
+
+    @ct.electron(executor=LocalExecutor())
+    def a():
+        return local_executor
+    """,
+    "11:23 CVX001",
+    after="""
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+    local_executor = "reserved by the user"
+
+
+    def report(local_executor_2):
+        return local_executor_2
+
+
+    local_executor_3 = LocalExecutor()
+
+
+    @ct.electron(executor=local_executor_3)
+    def a():
+        return local_executor
+    """,
+)
+
+case(
+    "constant_defined_before_use",
+    """
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+    SCRATCH = "/scratch/runs"
+
+
+    @ct.electron(executor=LocalExecutor(workdir=SCRATCH))
+    def a():
+        return 1
+    """,
+    "7:23 CVX001",
+    after="""
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+    SCRATCH = "/scratch/runs"
+
+
+    local_executor = LocalExecutor(workdir=SCRATCH)
+
+
+    @ct.electron(executor=local_executor)
+    def a():
+        return 1
+    """,
+)
+
+case(
+    "late_definition_blocks_unsafe_fix",
+    """
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+
+    def make(fn):
+        return ct.electron(fn, executor=LocalExecutor(workdir=SCRATCH))
+
+
+    SCRATCH = "/scratch/runs"
+    """,
+    "6:37 CVX002",
+)
+
+case(
+    "shebang_encoding_docstring_future",
+    '''
+    #!/usr/bin/env python
+    # -*- coding: utf-8 -*-
+    """Nightly workflow."""
+    from __future__ import annotations
+
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+
+    @ct.electron(executor=LocalExecutor())
+    def a():
+        return 1
+    ''',
+    "10:23 CVX001",
+    after='''
+    #!/usr/bin/env python
+    # -*- coding: utf-8 -*-
+    """Nightly workflow."""
+    from __future__ import annotations
+
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+
+    local_executor = LocalExecutor()
+
+
+    @ct.electron(executor=local_executor)
+    def a():
+        return 1
+    ''',
+)
+
+case(
+    "comments_inside_calls",
+    """
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+
+    @ct.electron(
+        executor=LocalExecutor(  # the login node
+            log_stdout="out.log",  # rotated nightly
+        ),
+    )
+    def a():
+        return 1
+
+
+    @ct.electron(executor=LocalExecutor(log_stdout="out.log"))
+    def b():
+        return 2
+
+
+    @ct.electron(executor=LocalExecutor(
+        log_stdout="out.log",  # same configuration, its own comment
+    ))
+    def c():
+        return 3
+    """,
+    "6:14 CVX001",
+    "14:23 CVX001",
+    "19:23 CVX001",
+    notes="a call with a comment moves whole, comments included, and is not merged",
+    after="""
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+
+    local_executor = LocalExecutor(  # the login node
+            log_stdout="out.log",  # rotated nightly
+        )
+
+
+    @ct.electron(
+        executor=local_executor,
+    )
+    def a():
+        return 1
+
+
+    local_executor_2 = LocalExecutor(log_stdout="out.log")
+
+
+    @ct.electron(executor=local_executor_2)
+    def b():
+        return 2
+
+
+    local_executor_3 = LocalExecutor(
+        log_stdout="out.log",  # same configuration, its own comment
+    )
+
+
+    @ct.electron(executor=local_executor_3)
+    def c():
+        return 3
+    """,
+)
+
+case(
+    "reuse_existing_instance",
+    """
+    import covalent as ct
+    from covalent.executor import DaskExecutor, LocalExecutor
+
+    shared = LocalExecutor(log_stdout="run.log")
+    tweaked = DaskExecutor()
+    tweaked.scheduler_address = "tcp://10.0.0.1:8786"
+
+
+    @ct.electron(executor=LocalExecutor(log_stdout='run.log'))
+    def a():
+        return 1
+
+
+    @ct.electron(executor=DaskExecutor())
+    def b():
+        return 2
+    """,
+    "9:23 CVX001",
+    "14:23 CVX001",
+    notes="shared is reused (quote style does not matter); tweaked is mutated, so not reused",
+    after="""
+    import covalent as ct
+    from covalent.executor import DaskExecutor, LocalExecutor
+
+    shared = LocalExecutor(log_stdout="run.log")
+    tweaked = DaskExecutor()
+    tweaked.scheduler_address = "tcp://10.0.0.1:8786"
+
+
+    @ct.electron(executor=shared)
+    def a():
+        return 1
+
+
+    dask_executor = DaskExecutor()
+
+
+    @ct.electron(executor=dask_executor)
+    def b():
+        return 2
+    """,
+)
+
+case(
+    "side_effects_stay_separate",
+    """
+    import itertools
+
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+    _runs = itertools.count()
+
+
+    def next_dir():
+        return f"/scratch/run{next(_runs)}"
+
+
+    @ct.electron(executor=LocalExecutor(workdir=next_dir()))
+    def a():
+        return 1
+
+
+    @ct.electron(executor=LocalExecutor(workdir=next_dir()))
+    def b():
+        return 2
+    """,
+    "13:23 CVX001",
+    "18:23 CVX001",
+    after="""
+    import itertools
+
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+    _runs = itertools.count()
+
+
+    def next_dir():
+        return f"/scratch/run{next(_runs)}"
+
+
+    local_executor = LocalExecutor(workdir=next_dir())
+
+
+    @ct.electron(executor=local_executor)
+    def a():
+        return 1
+
+
+    local_executor_2 = LocalExecutor(workdir=next_dir())
+
+
+    @ct.electron(executor=local_executor_2)
+    def b():
+        return 2
+    """,
+)
+
+case(
+    "spellings_of_one_class_share",
+    """
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+
+    @ct.electron(executor=ct.executor.LocalExecutor(log_stdout="a.log", workdir="/w"))
+    def a():
+        return 1
+
+
+    @ct.electron(executor=LocalExecutor(workdir="/w", log_stdout='a.log'))
+    def b():
+        return 2
+    """,
+    "5:23 CVX001",
+    "10:23 CVX001",
+    after="""
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+
+    local_executor = ct.executor.LocalExecutor(log_stdout="a.log", workdir="/w")
+
+
+    @ct.electron(executor=local_executor)
+    def a():
+        return 1
+
+
+    @ct.electron(executor=local_executor)
+    def b():
+        return 2
+    """,
+)
+
+case(
+    "percent_cell_markers",
+    """
+    # %%
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+    # %%
+    @ct.electron(executor=LocalExecutor())
+    def a():
+        return 1
+    """,
+    "6:23 CVX001",
+    after="""
+    # %%
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+    # %%
+    local_executor = LocalExecutor()
+    @ct.electron(executor=local_executor)
+    def a():
+        return 1
+    """,
+)
