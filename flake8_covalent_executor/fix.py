@@ -8,7 +8,6 @@ from dataclasses import dataclass, field, replace
 from .analysis import Options, analyze
 from .detector import Finding
 from .plan import Plan, Planner
-from .rewrite import apply_plan
 from .source import Source, SourceError
 from .verify import equivalent, fixed_findings_gone
 
@@ -40,6 +39,8 @@ def fix_source(source: Source, filename: str, options: Options, unsafe: bool) ->
     result = FixResult(filename, source.data, skipped=plan.skipped)
     if not plan.groups:
         return result
+    from .rewrite import apply_plan  # libcst: imported only once a file needs rewriting
+
     new = apply_plan(source.data, source.lines(), plan)
     _verify(source, new, filename, options, plan)
     result.new, result.fixed = new, len(plan.fixed)
