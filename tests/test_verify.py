@@ -1,0 +1,76 @@
+"""The checks that stand between a rewrite and the disk: each one can say no."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+from cases import CASES
+
+from flake8_covalent_executor import rewrite
+from flake8_covalent_executor.analysis import Options, analyze
+from flake8_covalent_executor.fix import plan_fix
+from flake8_covalent_executor.fix_runner import FixMode, fix_path
+from flake8_covalent_executor.source import Source
+from flake8_covalent_executor.verify import equivalent, fixed_findings_gone
+
+SEED = next(c for c in CASES if c.id == "seed_two_log_files")
+
+
+def _plan_and_new(source: Source):  # type: ignore[no-untyped-def]
+    plan = plan_fix(source, "seed.py", Options(), unsafe=False)
+    return plan, rewrite.apply_plan(source.data, source.lines(), plan)
+
+
+def test_a_correct_rewrite_passes() -> None:
+    source = Source.from_bytes(SEED.source.encode())
+    plan, new = _plan_and_new(source)
+    assert equivalent(source.data, ast.parse(new), plan) is None
+    after = analyze(Source.from_bytes(new), "seed.py", Options()).findings
+    assert fixed_findings_gone(analyze(source, "seed.py", Options()).findings, after, plan) is None
+
+
+@pytest.mark.parametrize(
+    "corrupt, problem",
+    [
+        (lambda b: b.replace(b"return [1, 2, 3]", b"return [1, 2, 4]"), "differs"),
+        (lambda b: b.replace(b'"/tmp/task_2.txt")\n', b'"/tmp/task_3.txt")\n', 1), "bound"),
+        (lambda b: b.replace(b"=local_executor_2)", b"=local_executor)"), "differs"),
+    ],
+    ids=["unrelated_change", "different_arguments", "wrong_instance"],
+)
+def test_equivalence_catches(corrupt, problem: str) -> None:  # type: ignore[no-untyped-def]
+    source = Source.from_bytes(SEED.source.encode())
+    plan, new = _plan_and_new(source)
+    broken = corrupt(new)
+    assert broken != new
+    assert problem in (equivalent(source.data, ast.parse(broken), plan) or "")
+
+
+def test_a_site_still_found_is_caught() -> None:
+    source = Source.from_bytes(SEED.source.encode())
+    plan, _ = _plan_and_new(source)
+    before = analyze(source, "seed.py", Options()).findings
+    assert fixed_findings_gone(before, before, plan) is not None
+
+
+@pytest.mark.parametrize(
+    "bad_rewrite",
+    [
+        lambda data, lines, plan: data + b"\nthis is not python(\n",
+        lambda data, lines, plan: data.replace(b"def task_1", b"def task_one"),
+    ],
+    ids=["does_not_parse", "not_equivalent"],
+)
+def test_a_failed_check_leaves_the_file_untouched(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    bad_rewrite,  # type: ignore[no-untyped-def]
+) -> None:
+    path = tmp_path / "seed.py"
+    path.write_text(SEED.source)
+    monkeypatch.setattr(rewrite, "apply_plan", bad_rewrite)
+    result = fix_path(str(path), str(path), Options(), FixMode())
+    assert result.error is not None and result.error.endswith("left alone")
+    assert path.read_text() == SEED.source
