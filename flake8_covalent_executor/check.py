@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from .analysis import Options, analyze
 from .detector import Finding
 from .files import iter_paths
+from .notebook import is_notebook, load, virtual_module
 from .source import Source, SourceError
 
 
@@ -19,6 +20,18 @@ class FileResult:
     path: str
     findings: list[Finding] = field(default_factory=list)
     error: str | None = None
+    cells: list[int] | None = None  # a notebook's: the cell of each finding, lines in the cell
+    notes: list[str] = field(default_factory=list)  # notebook cells skipped, one line each
+
+    def located(self) -> list[tuple[int | None, Finding]]:
+        """Each finding with its notebook cell (None in a Python file)."""
+        cells: list[int | None] = [*self.cells] if self.cells else [None] * len(self.findings)
+        return list(zip(cells, self.findings))
+
+
+def location(cell: int | None, line: int, col: int) -> str:
+    """``line:col`` (col 1-based) as flake8 prints it, ``cell_N:line:col`` in a notebook."""
+    return f"{'' if cell is None else f'cell_{cell}:'}{line}:{col + 1}"
 
 
 def read_input(path: str) -> bytes:
@@ -37,7 +50,10 @@ def read_input(path: str) -> bytes:
 def check_path(path: str, display: str, options: Options) -> FileResult:
     """Check one file; never raises."""
     try:
-        source = Source.from_bytes(read_input(path))
+        data = read_input(path)
+        if is_notebook(display):
+            return check_notebook(data, display, options)
+        source = Source.from_bytes(data)
         return FileResult(display, analyze(source, display, options).findings)
     except SourceError as error:
         return FileResult(display, error=str(error))
@@ -45,6 +61,16 @@ def check_path(path: str, display: str, options: Options) -> FileResult:
         return FileResult(
             display, error=f"internal error ({type(error).__name__}: {error}); please report it"
         )
+
+
+def check_notebook(data: bytes, display: str, options: Options) -> FileResult:
+    """Check a notebook's code cells as one module; findings located by cell."""
+    module = virtual_module(load(data), prefilter=options)
+    report = analyze(Source.from_bytes(module.data), display, options)
+    located = [module.locate(finding) for finding in report.findings]
+    return FileResult(
+        display, [f for _, f in located], cells=[c for c, _ in located], notes=module.notes
+    )
 
 
 def run_check(

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from . import __version__
 from .analysis import Options
-from .check import run_check
+from .check import location, run_check
 from .config import ConfigError, read_settings, split_list
 from .files import iter_paths
 from .formats import FORMATS, render
@@ -119,6 +119,9 @@ def _check(args: argparse.Namespace) -> int:
     options = options_from(args)
     results = list(run_check(args.paths, options, args.stdin_filename))
     sys.stdout.write(render(results, args.format))
+    for result in results:
+        for note in result.notes:
+            sys.stderr.write(f"{result.path}:{note}\n")
     errors = [r for r in results if r.error is not None]
     for result in errors:
         sys.stderr.write(f"{result.path}: {result.error}\n")
@@ -152,11 +155,12 @@ def _report_fix(result: FixResult, args: argparse.Namespace, mode: FixMode) -> N
 
     if result.error is not None:
         sys.stderr.write(f"{result.path}: {result.error}\n")
-    for finding, reason in result.skipped:
-        sys.stderr.write(
-            f"{result.path}:{finding.line}:{finding.col + 1}: {finding.code} "
-            f"left alone: {reason}\n"
-        )
+    for note in result.notes:
+        sys.stderr.write(f"{result.path}:{note}\n")
+    cells: list[int | None] = [*result.cells] if result.cells else [None] * len(result.skipped)
+    for cell, (finding, reason) in zip(cells, result.skipped):
+        where = location(cell, finding.line, finding.col)
+        sys.stderr.write(f"{result.path}:{where}: {finding.code} left alone: {reason}\n")
     if "-" in args.paths and result.path == args.stdin_filename and not mode.diff:
         sys.stdout.buffer.write(result.new if result.new is not None else result.old)
     elif mode.diff and result.new is not None:

@@ -30,7 +30,7 @@ SKIPPED_DIRS = frozenset(
         ".ipynb_checkpoints",
     }
 )
-SOURCE_SUFFIXES = (".py",)
+SOURCE_SUFFIXES = (".py", ".ipynb")  # notebooks: see notebook.py
 
 
 def _skip_dir(parent: str, name: str) -> bool:

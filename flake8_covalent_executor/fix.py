@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
 
 from .analysis import Options, analyze
@@ -22,20 +23,46 @@ class FixResult:
     fixed: int = 0
     skipped: list[tuple[Finding, str]] = field(default_factory=list)
     error: str | None = None
+    cells: list[int] | None = None  # a notebook's: the cell of each skipped finding
+    notes: list[str] = field(default_factory=list)  # notebook cells skipped, one line each
 
 
-def plan_fix(source: Source, filename: str, options: Options, unsafe: bool) -> Plan:
-    """The plan for one file, from the ast alone (cheap; no libcst)."""
+def _hold_nothing(finding: Finding) -> str | None:
+    return None
+
+
+def plan_fix(
+    source: Source,
+    filename: str,
+    options: Options,
+    unsafe: bool,
+    hold: Callable[[Finding], str | None] = _hold_nothing,
+    reserved: Collection[str] = (),
+) -> Plan:
+    """The plan for one file, from the ast alone (cheap; no libcst). ``hold`` names the
+    findings to leave alone and why; new names avoid ``reserved`` too (for notebooks)."""
     report = analyze(source, filename, replace(options, whole_module=True))
     fixable = [f for f in report.findings if f.code != "CVX003"]
     if not fixable or report.tree is None:
         return Plan()
-    return Planner(report.tree, source.lines(), report.sites).plan(fixable, unsafe)
+    held = [(f, reason) for f in fixable if (reason := hold(f)) is not None]
+    planner = Planner(report.tree, source.lines(), report.sites)
+    planner.taken.update(reserved)
+    plan = planner.plan([f for f in fixable if hold(f) is None], unsafe)
+    plan.skipped = sorted(held + plan.skipped, key=lambda item: (item[0].line, item[0].col))
+    return plan
 
 
-def fix_source(source: Source, filename: str, options: Options, unsafe: bool) -> FixResult:
+def fix_source(
+    source: Source,
+    filename: str,
+    options: Options,
+    unsafe: bool,
+    hold: Callable[[Finding], str | None] = _hold_nothing,
+    reserved: Collection[str] = (),
+) -> FixResult:
     """Compute and verify the fixed bytes of one file. Raises SourceError."""
-    plan = plan_fix(source, filename, options, unsafe)
+    plan = plan_fix(source, filename, options, unsafe, hold, reserved)
     result = FixResult(filename, source.data, skipped=plan.skipped)
     if not plan.groups:
         return result

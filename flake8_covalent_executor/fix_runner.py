@@ -12,6 +12,8 @@ from .analysis import Options
 from .check import read_input
 from .files import iter_paths
 from .fix import FixResult, fix_source
+from .notebook import is_notebook
+from .notebook_fix import fix_notebook
 from .source import Source, SourceError
 from .writing import write_atomically
 
@@ -29,7 +31,10 @@ def fix_path(path: str, display: str, options: Options, mode: FixMode) -> FixRes
     """Fix one file (or stdin); never raises. Writes only verified bytes."""
     try:
         data = read_input(path)
-        result = fix_source(Source.from_bytes(data), display, options, mode.unsafe)
+        if is_notebook(display):
+            result = fix_notebook(data, display, options, mode.unsafe)
+        else:
+            result = fix_source(Source.from_bytes(data), display, options, mode.unsafe)
         if result.new is not None and mode.write and path != "-":
             write_atomically(path, data, result.new)
         return result

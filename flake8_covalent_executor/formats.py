@@ -5,14 +5,17 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from .check import FileResult
+from .check import FileResult, location
+from .detector import Finding
 
 FORMATS = ("default", "json", "github")
 
 
 def _default(results: Sequence[FileResult]) -> str:
     return "".join(
-        f"{r.path}:{f.line}:{f.col + 1}: {f.message}\n" for r in results for f in r.findings
+        f"{r.path}:{location(cell, f.line, f.col)}: {f.message}\n"
+        for r in results
+        for cell, f in r.located()
     )
 
 
@@ -20,6 +23,7 @@ def _json(results: Sequence[FileResult]) -> str:
     rows = [
         {
             "filename": r.path,
+            **({} if cell is None else {"cell": cell}),
             "line": f.line,
             "column": f.col + 1,
             "code": f.code,
@@ -27,7 +31,7 @@ def _json(results: Sequence[FileResult]) -> str:
             "fix": f.fix,
         }
         for r in results
-        for f in r.findings
+        for cell, f in r.located()
     ]
     return json.dumps(rows, indent=2) + "\n"
 
@@ -41,11 +45,16 @@ def _escape_property(text: str) -> str:
 
 
 def _github(results: Sequence[FileResult]) -> str:
-    return "".join(
-        f"::error file={_escape_property(r.path)},line={f.line},col={f.col + 1},"
-        f"title={f.code}::{_escape_data(f.message)}\n"
-        for r in results
-        for f in r.findings
+    return "".join(_annotation(r.path, cell, f) for r in results for cell, f in r.located())
+
+
+def _annotation(path: str, cell: int | None, f: Finding) -> str:
+    if cell is None:
+        where, message = f"line={f.line},col={f.col + 1},", f.message
+    else:  # a line= would point into the JSON, not the cell: annotate the file, say where
+        where, message = "", f"{location(cell, f.line, f.col)}: {f.message}"
+    return (
+        f"::error file={_escape_property(path)},{where}title={f.code}::{_escape_data(message)}\n"
     )
 
 

@@ -1,5 +1,6 @@
 """Import every module in a directory under real Covalent and print, as JSON, what Covalent
 recorded for each electron, lattice and lepton, and how many executors were constructed.
+Notebooks (``*.ipynb``) there run cell by cell, and are recorded after each cell.
 
 Run as ``python semantic_probe.py DIR``: one process per side (before / after a fix).
 """
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -71,19 +73,82 @@ def probe(path: Path) -> dict[str, Any]:
     for name, value in vars(module).items():
         if not name.startswith("__"):
             _record(name, value, records)
+    return {"importable": True, "records": records, **_constructed_since(before)}
+
+
+def _constructed_since(before: int) -> dict[str, int]:
     mine = constructed[before:]
     configs = {
         json.dumps([type(e).__name__, e.to_dict()["attributes"]], sort_keys=True) for e in mine
     }
-    return {
-        "importable": True,
-        "records": records,
-        "constructed": len(mine),
-        "configurations": len(configs),
-    }
+    return {"constructed": len(mine), "configurations": len(configs)}
+
+
+# -- notebooks: the code cells run top to bottom in one namespace, as a kernel runs them ------
+_LINE_ESCAPE = re.compile(r"^([ \t]*)(?:(\w+)[ \t]*=[ \t]*)?[%!]")
+
+
+def notebook_cells(path: Path) -> list[tuple[int, str]]:
+    """The code cells as plain Python, minus IPython: a line magic or shell escape becomes
+    ``pass`` (``name = None`` when assigned); the body of %%time and %%capture is kept; other
+    cell magics are not Python and are left out. Numbered among all cells."""
+    cells = []
+    for number, cell in enumerate(json.loads(path.read_bytes())["cells"], start=1):
+        source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+        if cell["cell_type"] != "code":
+            continue
+        lines = source.split("\n")
+        if lines[0].startswith("%%"):
+            if lines[0].split()[0] not in ("%%time", "%%capture"):
+                continue
+            lines[0] = ""
+        cells.append((number, "\n".join(_LINE_ESCAPE.sub(_placeholder, line) for line in lines)))
+    return cells
+
+
+def _placeholder(match: re.Match[str]) -> str:
+    indent, name = match.group(1), match.group(2)
+    return f"{indent}{name} = None  #" if name else f"{indent}pass  #"
+
+
+def _dispatch(lattice: Any) -> Any:
+    """Dispatching needs a Covalent server: build the graph, as dispatch does first."""
+
+    def run(*args: Any, **kwargs: Any) -> str:
+        lattice.build_graph(*args, **kwargs)
+        return "dispatch-id"
+
+    return run
+
+
+def probe_notebook(path: Path) -> dict[str, Any]:
+    """What Covalent recorded after each code cell (cells that do not compile are skipped)."""
+    before = len(constructed)
+    namespace: dict[str, Any] = {"__name__": f"case_{path.stem}"}
+    snapshots: dict[str, Any] = {}
+    ct.dispatch, ct.get_result = _dispatch, lambda *args, **kwargs: None  # type: ignore[assignment]
+    for number, code in notebook_cells(path):
+        try:
+            compiled = compile(code, f"{path.name}:cell_{number}", "exec")
+        except SyntaxError:
+            continue
+        try:
+            exec(compiled, namespace)
+        except Exception as error:
+            return {
+                "importable": False,
+                "error": f"cell_{number}: {type(error).__name__}: {error}",
+            }
+        records: dict[str, Any] = {}
+        for name, value in namespace.items():
+            if not name.startswith("__"):
+                _record(name, value, records)
+        snapshots[f"cell_{number}"] = records
+    return {"importable": True, "records": snapshots, **_constructed_since(before)}
 
 
 if __name__ == "__main__":
     ct.set_config  # noqa: B018  (covalent imported and configured before any case)
     results = {p.stem: probe(p) for p in sorted(Path(sys.argv[1]).glob("*.py"))}
+    results |= {p.name: probe_notebook(p) for p in sorted(Path(sys.argv[1]).glob("*.ipynb"))}
     print(json.dumps(results, sort_keys=True, default=str))

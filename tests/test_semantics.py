@@ -88,3 +88,60 @@ def test_covalent_records_the_same(
 def test_seed_builds_one_executor(sides: tuple[dict[str, Any], dict[str, Any]]) -> None:
     before, after = (side["seed_not_recommended"] for side in sides)
     assert (before["constructed"], after["constructed"], after["configurations"]) == (2, 1, 1)
+
+
+# -- notebooks: the code cells run top to bottom, minus magics, before and after ``fix`` -------
+NOTEBOOKS = sorted((ROOT / "tests" / "notebooks").glob("*.ipynb")) + sorted(
+    (ROOT / "examples").glob("*.ipynb")
+)
+
+
+@pytest.fixture(scope="module")
+def notebook_sides(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    before, after = tmp_path_factory.mktemp("nb_before"), tmp_path_factory.mktemp("nb_after")
+    for notebook in NOTEBOOKS:
+        name = f"{notebook.parent.name}_{notebook.name}"
+        (before / name).write_bytes(notebook.read_bytes())
+        (after / name).write_bytes(notebook.read_bytes())
+    fixed = subprocess.run(
+        [sys.executable, "-m", "flake8_covalent_executor", "fix", "--isolated", str(after)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert fixed.returncode == 1, fixed.stderr
+    return _probe(before), _probe(after)
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_notebook_records_the_same(
+    notebook: Path, notebook_sides: tuple[dict[str, Any], dict[str, Any]]
+) -> None:
+    before, after = (side[f"{notebook.parent.name}_{notebook.name}"] for side in notebook_sides)
+    assert before["importable"] and after["importable"], (before, after)
+    assert after["records"] == before["records"]
+    assert after["constructed"] <= before["constructed"]
+    assert after["configurations"] == before["configurations"]
+
+
+def test_seed_notebook_keeps_two_instances(
+    notebook_sides: tuple[dict[str, Any], dict[str, Any]],
+) -> None:
+    before, after = (side["notebooks_seed.ipynb"] for side in notebook_sides)
+    first_cell = after["records"]["cell_1"]
+    logs = {
+        first_cell[f"electron:task_{n}"]["executor_data"]["attributes"]["log_stdout"]
+        for n in (1, 2)
+    }
+    assert logs == {"/tmp/task_1.log", "/tmp/task_2.log"}
+    assert (before["constructed"], after["constructed"], after["configurations"]) == (3, 3, 3)
+
+
+def test_magics_notebook_shares_across_cells(
+    notebook_sides: tuple[dict[str, Any], dict[str, Any]],
+) -> None:
+    before, after = (side["notebooks_magics.ipynb"] for side in notebook_sides)
+    # five LocalExecutor() before; after: the two in cells with magics, and one shared instance
+    assert (before["constructed"], after["constructed"], after["configurations"]) == (5, 3, 1)
