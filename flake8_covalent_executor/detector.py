@@ -157,6 +157,7 @@ class _Detector(ast.NodeVisitor):
         self.resolver = Resolver(self.tree)
         self.frames = [_Frame(None, "", False, None)]
         self.local_executors = self._local_executor_classes()
+        self.extra_names = {name.rpartition(".")[2] for name in self.settings.extra_executors}
 
     # A leaner traversal than NodeVisitor's: it runs inside flake8 on every file, so it
     # dispatches through a per-class cache and never descends into leaves or contexts.
@@ -306,20 +307,31 @@ class _Detector(ast.NodeVisitor):
 
     # -- entry points and constructions -------------------------------------------------
     def visit_Call(self, node: ast.Call) -> None:
-        if self.lines is not None and not any(kw.arg in _ALL_KEYWORDS for kw in node.keywords):
-            self.generic_visit(node)  # a pruned search looks at entry points only
-            return
-        qualname = self.resolver.resolve(node.func)
-        if qualname is not None:
-            keywords = api.entry_keywords(qualname, self.settings.extra_entry_points)
-            for kw in node.keywords:
-                if kw.arg in keywords:
-                    for ctor in self._constructions(kw.value):
-                        self._record(ctor, dotted_name(node.func) or qualname, kw.arg)
-        whole = self.lines is None  # constructions outside entry points matter to CVX003/fix
-        if whole and id(node) not in self._inline and self._is_executor_name(node.func):
+        if any(kw.arg in _ALL_KEYWORDS for kw in node.keywords):  # entry points need one
+            self._check_entry_point(node)
+        # Constructions outside entry points matter to CVX003 and to the fixer's reuse of
+        # existing instances; a pruned search does without them.
+        whole = self.lines is None
+        candidate = whole and id(node) not in self._inline and self._may_construct(node.func)
+        if candidate and self._is_executor_name(node.func):
             self._record(node, None, None, self._is_covalent_executor(node.func))
         self.generic_visit(node)
+
+    def _check_entry_point(self, node: ast.Call) -> None:
+        qualname = self.resolver.resolve(node.func)
+        if qualname is None:
+            return
+        keywords = api.entry_keywords(qualname, self.settings.extra_entry_points)
+        for kw in node.keywords:
+            if kw.arg in keywords:
+                for ctor in self._constructions(kw.value):
+                    self._record(ctor, dotted_name(node.func) or qualname, kw.arg)
+
+    def _may_construct(self, func: ast.expr) -> bool:
+        """A cheap look at the spelling before resolving: executor classes are CapWords;
+        lowercase callables count only when configured (``--covalent-extra-executors``)."""
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        return name[:1].isupper() or name in self.extra_names
 
     def _constructions(self, value: ast.expr) -> Iterator[ast.Call]:
         if isinstance(value, ast.Call) and self._is_executor_name(value.func):
