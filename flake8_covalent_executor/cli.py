@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from collections.abc import Sequence
@@ -13,7 +14,7 @@ from .analysis import Options
 from .check import location, run_check
 from .config import ConfigError, read_settings, split_list
 from .files import iter_paths
-from .formats import FORMATS, render
+from .formats import FORMATS, json_rows, render
 from .selection import Selection
 from .settings import Settings
 
@@ -116,18 +117,25 @@ def options_from(args: argparse.Namespace) -> Options:
 
 
 def _check(args: argparse.Namespace) -> int:
+    """Print each file's findings as it is checked (memory stays flat on large trees; JSON
+    keeps only small rows until the end)."""
     options = options_from(args)
-    results = list(run_check(args.paths, options, args.stdin_filename))
-    sys.stdout.write(render(results, args.format))
-    for result in results:
+    rows: list[dict[str, object]] = []
+    found = errors = False
+    for result in run_check(args.paths, options, args.stdin_filename):
+        if args.format == "json":
+            rows.extend(json_rows(result))
+        else:
+            sys.stdout.write(render([result], args.format))
         for note in result.notes:
             sys.stderr.write(f"{result.path}:{note}\n")
-    errors = [r for r in results if r.error is not None]
-    for result in errors:
-        sys.stderr.write(f"{result.path}: {result.error}\n")
+        if result.error is not None:
+            sys.stderr.write(f"{result.path}: {result.error}\n")
+        found, errors = found or bool(result.findings), errors or result.error is not None
+    if args.format == "json":
+        sys.stdout.write(json.dumps(rows, indent=2) + "\n")
     if errors:
         return 2
-    found = any(r.findings for r in results)
     return 1 if found and not args.exit_zero else 0
 
 

@@ -19,10 +19,11 @@ def _default(results: Sequence[FileResult]) -> str:
     )
 
 
-def _json(results: Sequence[FileResult]) -> str:
-    rows = [
+def json_rows(result: FileResult) -> list[dict[str, object]]:
+    """One file's findings as JSON objects (small: safe to keep for a whole run)."""
+    return [
         {
-            "filename": r.path,
+            "filename": result.path,
             **({} if cell is None else {"cell": cell}),
             "line": f.line,
             "column": f.col + 1,
@@ -30,10 +31,12 @@ def _json(results: Sequence[FileResult]) -> str:
             "message": f.message,
             "fix": f.fix,
         }
-        for r in results
-        for cell, f in r.located()
+        for cell, f in result.located()
     ]
-    return json.dumps(rows, indent=2) + "\n"
+
+
+def _json(results: Sequence[FileResult]) -> str:
+    return json.dumps([row for r in results for row in json_rows(r)], indent=2) + "\n"
 
 
 def _escape_data(text: str) -> str:
