@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -39,7 +41,13 @@ def read_input(path: str) -> bytes:
     try:
         if path == "-":
             return sys.stdin.buffer.read()
-        with open(path, "rb") as handle:
+        # Non-blocking, so that opening a FIFO does not wait forever for a writer.
+        with open(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as handle:
+            kind = os.fstat(handle.fileno()).st_mode
+            if stat.S_ISDIR(kind):
+                raise SourceError("is a directory")
+            if not stat.S_ISREG(kind):  # a FIFO, a socket, a device: it may never end
+                raise SourceError("not a regular file")
             return handle.read()
     except IsADirectoryError:
         raise SourceError("is a directory") from None
@@ -57,6 +65,8 @@ def check_path(path: str, display: str, options: Options) -> FileResult:
         return FileResult(display, analyze(source, display, options).findings)
     except SourceError as error:
         return FileResult(display, error=str(error))
+    except RecursionError:  # nesting that ast accepts but the detector cannot walk
+        return FileResult(display, error="cannot analyse: too deeply nested")
     except Exception as error:  # a bug of ours must not stop the other files
         return FileResult(
             display, error=f"internal error ({type(error).__name__}: {error}); please report it"

@@ -68,10 +68,49 @@ def fix_source(
         return result
     from .rewrite import apply_plan  # libcst: imported only once a file needs rewriting
 
-    new = apply_plan(source.data, source.lines(), plan)
-    _verify(source, new, filename, options, plan)
+    _refuse_what_libcst_cannot_take(source.parse(filename))
+    try:
+        new = apply_plan(source.data, source.lines(), plan)
+        _verify(source, new, filename, options, plan)
+    except RecursionError:
+        raise SourceError("too deeply nested to rewrite; left alone") from None
     result.new, result.fixed = new, len(plan.fixed)
     return result
+
+
+# libcst's parser is native code: past a few thousand levels of nesting it overflows the C
+# stack and kills the process (``x = a and a and ...`` is flat in ast, one level per operand
+# in libcst; so is each dot of ``import a.b.c``). Its Python side gives up far earlier with a
+# RecursionError, so nothing it could rewrite is refused here.
+MAX_REWRITE_DEPTH = 1000
+# Past this many syntax nodes (about 4 MB of dense code) libcst takes minutes and gigabytes,
+# some 2.5 GB and two minutes per million nodes: refuse rather than exhaust the machine.
+MAX_REWRITE_NODES = 1_000_000
+
+
+def _refuse_what_libcst_cannot_take(tree: ast.Module) -> None:
+    """Raise SourceError for a module too deep or too big for libcst (no recursion here)."""
+    nodes, deepest = 0, 0
+    stack: list[tuple[ast.AST, int]] = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        nodes += 1
+        if isinstance(node, ast.BoolOp):
+            depth += len(node.values) - 1
+        elif isinstance(node, ast.alias):
+            depth += node.name.count(".")
+        elif isinstance(node, ast.ImportFrom):
+            depth += (node.module or "").count(".")
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    if deepest > MAX_REWRITE_DEPTH:
+        raise SourceError(
+            f"too deeply nested to rewrite (over {MAX_REWRITE_DEPTH} levels); left alone"
+        )
+    if nodes > MAX_REWRITE_NODES:
+        raise SourceError(
+            f"too large to rewrite ({nodes} syntax nodes, over {MAX_REWRITE_NODES}); left alone"
+        )
 
 
 def _verify(source: Source, new: bytes, filename: str, options: Options, plan: Plan) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -15,7 +16,7 @@ from .fix import FixResult, fix_source
 from .notebook import is_notebook
 from .notebook_fix import fix_notebook
 from .source import Source, SourceError
-from .writing import write_atomically
+from .writing import remove_stale_temporaries, write_atomically
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,8 @@ class FixMode:
 
 def fix_path(path: str, display: str, options: Options, mode: FixMode) -> FixResult:
     """Fix one file (or stdin); never raises. Writes only verified bytes."""
+    if mode.write and path != "-":
+        _clean_once(os.path.dirname(os.path.realpath(path)))
     try:
         data = read_input(path)
         if is_notebook(display):
@@ -40,8 +43,20 @@ def fix_path(path: str, display: str, options: Options, mode: FixMode) -> FixRes
         return result
     except SourceError as error:
         return FixResult(display, error=str(error))
+    except RecursionError:  # nesting that ast accepts but the detector or libcst cannot walk
+        return FixResult(display, error="too deeply nested to fix; left alone")
     except Exception as error:  # a bug of ours must not stop the other files
         return FixResult(display, error=f"internal error ({type(error).__name__}: {error})")
+
+
+_cleaned: set[str] = set()
+
+
+def _clean_once(directory: str) -> None:
+    """Remove what killed runs left in a directory this process writes in, once."""
+    if directory not in _cleaned:
+        _cleaned.add(directory)
+        remove_stale_temporaries(directory)
 
 
 def _task(args: tuple[str, str, Options, FixMode]) -> FixResult:
@@ -53,6 +68,7 @@ def run_fix(
 ) -> Iterator[FixResult]:
     """Fix every file under ``paths``; with jobs > 1, over that many processes."""
     tasks = [(p, stdin_filename if p == "-" else p, options, mode) for p in iter_paths(paths)]
+    _cleaned.clear()
     if jobs <= 1 or len(tasks) < 2 * jobs:
         yield from map(_task, tasks)
         return
