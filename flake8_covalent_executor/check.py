@@ -36,6 +36,14 @@ def location(cell: int | None, line: int, col: int) -> str:
     return f"{'' if cell is None else f'cell_{cell}:'}{line}:{col + 1}"
 
 
+def _directory_problem(path: str) -> str:
+    try:
+        os.listdir(path)
+    except OSError as error:
+        return f"cannot list directory: {error.strerror or error}"
+    return "is a directory"
+
+
 def read_input(path: str) -> bytes:
     """A file's bytes, or standard input's for ``-``. Raises SourceError with a short reason."""
     try:
@@ -45,7 +53,7 @@ def read_input(path: str) -> bytes:
         with open(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as handle:
             kind = os.fstat(handle.fileno()).st_mode
             if stat.S_ISDIR(kind):
-                raise SourceError("is a directory")
+                raise SourceError(_directory_problem(path))
             if not stat.S_ISREG(kind):  # a FIFO, a socket, a device: it may never end
                 raise SourceError("not a regular file")
             return handle.read()

@@ -175,8 +175,18 @@ def _report_fix(result: FixResult, args: argparse.Namespace, mode: FixMode) -> N
         sys.stdout.write(unified_diff(result))
 
 
+def _tolerate_undecodable_names() -> None:
+    """File names that are not valid in the locale's encoding reach us as surrogates
+    (os.fsdecode): write them back as the bytes they were, not as a traceback."""
+    for stream, errors in ((sys.stdout, "surrogateescape"), (sys.stderr, "backslashreplace")):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors=errors)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run a command and return its exit code: 0 clean, 1 findings, 2 errors."""
+    _tolerate_undecodable_names()
     args = build_parser().parse_args(argv)
     try:
         return _fix(args) if args.command == "fix" else _check(args)

@@ -84,6 +84,8 @@ class Site:
     in_function: bool
     blocking_names: tuple[str, ...]  # names of enclosing scopes or loops the arguments use
     covalent: bool = True  # surely Covalent's (not only by its name): counts for CVX003
+    conditional: bool = False  # built only in one branch of a conditional value
+    in_task: bool = False  # in the body of a function Covalent decorates
 
     @property
     def line(self) -> int:
@@ -113,6 +115,7 @@ class _Frame:
     per: str
     is_function: bool
     scope: LazyScope | None  # what this frame binds (None for the module)
+    in_task: bool = False  # inside a function Covalent decorates (and pickles, with its globals)
 
 
 def _config_key(call: ast.Call) -> str:
@@ -228,13 +231,15 @@ class _Detector(ast.NodeVisitor):
         )
 
     # -- scopes and repetition ------------------------------------------------------------
-    def _enter(self, node: ast.AST, kind: str, where: str | None, per: str) -> None:
-        scope = self.resolver.push(node, kind)
+    def _enter(
+        self, node: ast.AST, kind: str, where: str | None, per: str, task: bool = False
+    ) -> None:
         outer = self.frames[-1]
+        scope = self.resolver.push(node, kind)
         is_function = outer.is_function or kind == "function"
-        self.frames.append(
-            _Frame(where or outer.where, per if where else outer.per, is_function, scope)
-        )
+        in_task = outer.in_task or task
+        where, per = (where, per) if where else (outer.where, outer.per)
+        self.frames.append(_Frame(where, per, is_function, scope, in_task))
 
     def _leave(self) -> None:
         self.resolver.pop()
@@ -248,7 +253,8 @@ class _Detector(ast.NodeVisitor):
     def _visit_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         args = node.args
         self._visit_all([*node.decorator_list, *args.defaults, *args.kw_defaults, node.returns])
-        self._enter(node, "function", f"function {node.name}()", "call")
+        task = any(self._is_entry_point(d) for d in node.decorator_list)
+        self._enter(node, "function", f"function {node.name}()", "call", task)
         self._visit_all(node.body)
         self._leave()
 
@@ -273,7 +279,9 @@ class _Detector(ast.NodeVisitor):
         outer = self.frames[-1]
         parts = ast.Module(body=[*self._loop_parts(node)], type_ignores=[])
         self.frames.append(
-            _Frame("a loop", "iteration", outer.is_function, LazyScope(parts, "loop"))
+            _Frame(
+                "a loop", "iteration", outer.is_function, LazyScope(parts, "loop"), outer.in_task
+            )
         )
         self._visit_all(self._loop_parts(node))
         self.frames.pop()
@@ -314,7 +322,7 @@ class _Detector(ast.NodeVisitor):
         whole = self.lines is None
         candidate = whole and id(node) not in self._inline and self._may_construct(node.func)
         if candidate and self._is_executor_name(node.func):
-            self._record(node, None, None, self._is_covalent_executor(node.func))
+            self._record(node, None, None, covalent=self._is_covalent_executor(node.func))
         self.generic_visit(node)
 
     def _check_entry_point(self, node: ast.Call) -> None:
@@ -324,8 +332,15 @@ class _Detector(ast.NodeVisitor):
         keywords = api.entry_keywords(qualname, self.settings.extra_entry_points)
         for kw in node.keywords:
             if kw.arg in keywords:
-                for ctor in self._constructions(kw.value):
-                    self._record(ctor, dotted_name(node.func) or qualname, kw.arg)
+                for ctor, conditional in self._constructions(kw.value):
+                    self._record(ctor, dotted_name(node.func) or qualname, kw.arg, conditional)
+
+    def _is_entry_point(self, decorator: ast.expr) -> bool:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        qualname = self.resolver.resolve(target)
+        return qualname is not None and bool(
+            api.entry_keywords(qualname, self.settings.extra_entry_points)
+        )
 
     def _may_construct(self, func: ast.expr) -> bool:
         """A cheap look at the spelling before resolving: executor classes are CapWords;
@@ -333,23 +348,32 @@ class _Detector(ast.NodeVisitor):
         name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
         return name[:1].isupper() or name in self.extra_names
 
-    def _constructions(self, value: ast.expr) -> Iterator[ast.Call]:
+    def _constructions(
+        self, value: ast.expr, conditional: bool = False
+    ) -> Iterator[tuple[ast.Call, bool]]:
+        """Each executor built in a keyword's value, and whether it is built only sometimes
+        (in a branch of ``a if c else b`` or an operand of ``and``/``or``)."""
         if isinstance(value, ast.Call) and self._is_executor_name(value.func):
-            yield value
+            yield value, conditional
         elif isinstance(value, (ast.List, ast.Tuple, ast.Set)):
             for element in value.elts:
-                yield from self._constructions(element)
+                yield from self._constructions(element, conditional)
         elif isinstance(value, ast.Starred):
-            yield from self._constructions(value.value)
+            yield from self._constructions(value.value, conditional)
         elif isinstance(value, ast.IfExp):
-            yield from self._constructions(value.body)
-            yield from self._constructions(value.orelse)
+            yield from self._constructions(value.body, True)
+            yield from self._constructions(value.orelse, True)
         elif isinstance(value, ast.BoolOp):
             for operand in value.values:
-                yield from self._constructions(operand)
+                yield from self._constructions(operand, True)
 
     def _record(
-        self, call: ast.Call, entry: str | None, keyword: str | None, covalent: bool = True
+        self,
+        call: ast.Call,
+        entry: str | None,
+        keyword: str | None,
+        conditional: bool = False,
+        covalent: bool = True,
     ) -> None:
         if entry is not None:
             self._inline.add(id(call))
@@ -371,6 +395,8 @@ class _Detector(ast.NodeVisitor):
                 in_function=frame.is_function,
                 blocking_names=blocking,
                 covalent=covalent,
+                conditional=conditional,
+                in_task=frame.in_task,
             )
         )
 
@@ -386,14 +412,32 @@ def find_sites(tree: ast.Module, settings: Settings, lines: list[int] | None = N
 def _inline_finding(site: Site) -> Finding:
     fields = {"executor": site.executor, "entry": site.entry}
     if site.where is None:
-        return Finding("CVX001", site.line, site.col, CVX001.message(**fields), site, "safe")
+        message = CVX001.message(**fields)
+        return Finding("CVX001", site.line, site.col, message, site, *_once_fix(site))
     message = CVX002.message(**fields, where=site.where, per=site.per)
     return Finding("CVX002", site.line, site.col, message, site, *_repeated_fix(site))
+
+
+_CONDITIONAL = (
+    "it is built only when its branch of the conditional is chosen; hoisted, it would be "
+    "built every time"
+)
+
+
+def _once_fix(site: Site) -> tuple[str | None, str | None]:
+    return (None, _CONDITIONAL) if site.conditional else ("safe", None)
 
 
 def _repeated_fix(site: Site) -> tuple[str | None, str | None]:
     if not site.pure:
         return None, f"its arguments have side effects that run on every {site.per}"
+    if site.conditional:
+        return None, _CONDITIONAL
+    if site.in_task:
+        return None, (
+            "it is inside a function Covalent decorates, which Covalent pickles with the "
+            "globals it uses: a module-level executor would be pickled with it"
+        )
     return ("unsafe" if site.in_function else "safe"), None
 
 

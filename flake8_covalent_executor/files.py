@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterator, Sequence
 
@@ -39,14 +40,25 @@ def _skip_dir(parent: str, name: str) -> bool:
     return os.path.isfile(os.path.join(parent, name, "pyvenv.cfg"))  # any virtualenv
 
 
+def _note(failed: list[str], error: OSError) -> None:
+    failed.append(error.filename)
+
+
 def iter_paths(paths: Sequence[str], suffixes: Sequence[str] = SOURCE_SUFFIXES) -> Iterator[str]:
-    """Yield each given file, and each source file under each given directory, sorted."""
+    """Yield each given file, and each source file under each given directory, sorted.
+
+    A directory that cannot be listed is yielded itself, so that reading it reports why
+    (never skipped in silence)."""
     for path in paths:
         if path == "-" or not os.path.isdir(path):
             yield path
             continue
-        for root, dirs, names in os.walk(path):
+        failed: list[str] = []
+        for root, dirs, names in os.walk(path, onerror=functools.partial(_note, failed)):
+            yield from failed
+            failed.clear()
             dirs[:] = sorted(d for d in dirs if not _skip_dir(root, d))
             for name in sorted(names):
                 if name.endswith(tuple(suffixes)):
                     yield os.path.join(root, name)
+        yield from failed

@@ -77,6 +77,11 @@ class Plugin:
                 return
         elif not may_have_findings(source, self.settings, all_rules=True):
             return
-        sites = find_sites(self.tree, self.settings, lines)
-        for finding in findings_for_sites(sites, all_rules=self.all_rules):
+        try:
+            findings = findings_for_sites(
+                find_sites(self.tree, self.settings, lines), all_rules=self.all_rules
+            )
+        except RecursionError:  # nesting deeper than Python's stack: nothing we can report
+            return
+        for finding in findings:
             yield finding.line, finding.col, finding.message, type(self)

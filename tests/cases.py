@@ -553,24 +553,6 @@ case(
     """,
     "10:23 CVX001",
     "10:73 CVX001",
-    after="""
-    import os
-
-    import covalent as ct
-    from covalent.executor import LocalExecutor
-    from covalent_slurm_plugin import SlurmExecutor
-
-    ON_CLUSTER = "SLURM_JOB_ID" in os.environ
-
-
-    slurm_executor = SlurmExecutor(partition="gpu")
-    local_executor = LocalExecutor()
-
-
-    @ct.electron(executor=slurm_executor if ON_CLUSTER else local_executor)
-    def simulate(n):
-        return n
-    """,
 )
 
 case(
@@ -837,22 +819,6 @@ case(
         return ct.electron(add, executor=LocalExecutor())(a, b)
     """,
     "11:38 CVX002",
-    unsafe_after="""
-    import covalent as ct
-    from covalent.executor import LocalExecutor
-
-
-    def add(a, b):
-        return a + b
-
-
-    local_executor = LocalExecutor()
-
-
-    @ct.lattice
-    def workflow(a, b):
-        return ct.electron(add, executor=local_executor)(a, b)
-    """,
 )
 
 case(
@@ -990,22 +956,6 @@ case(
         return inner(n)
     """,
     "7:27 CVX002",
-    unsafe_after="""
-    import covalent as ct
-    from covalent.executor import LocalExecutor
-
-
-    local_executor = LocalExecutor()
-
-
-    @ct.lattice
-    def workflow(n):
-        @ct.electron(executor=local_executor)
-        def inner(x):
-            return x + 1
-
-        return inner(n)
-    """,
 )
 
 case(

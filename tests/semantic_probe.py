@@ -17,19 +17,26 @@ from typing import Any
 import covalent as ct
 from covalent._workflow.electron import Electron
 from covalent._workflow.lattice import Lattice
-from covalent.executor.base import BaseExecutor
+from covalent.executor.base import AsyncBaseExecutor, BaseExecutor
 
 FIELDS = ("executor", "executor_data", "workflow_executor", "workflow_executor_data")
-constructed: list[BaseExecutor] = []
-_original_init = BaseExecutor.__init__
+constructed: list[Any] = []
 
 
-def _counting_init(self: BaseExecutor, *args: Any, **kwargs: Any) -> None:
-    constructed.append(self)
-    _original_init(self, *args, **kwargs)
+def _count_constructions(base: type) -> None:
+    """Count every instance of ``base`` built (both Covalent bases: Local is a BaseExecutor,
+    Dask an AsyncBaseExecutor; neither calls the other's __init__)."""
+    original = base.__init__
+
+    def counting_init(self: Any, *args: Any, **kwargs: Any) -> None:
+        constructed.append(self)
+        original(self, *args, **kwargs)
+
+    base.__init__ = counting_init  # type: ignore[misc]
 
 
-BaseExecutor.__init__ = _counting_init  # type: ignore[method-assign]
+_count_constructions(BaseExecutor)
+_count_constructions(AsyncBaseExecutor)
 
 
 def _pick(metadata: dict[str, Any]) -> dict[str, Any]:
