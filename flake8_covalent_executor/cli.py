@@ -140,22 +140,22 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _fix(args: argparse.Namespace) -> int:
-    from .fix_runner import FixMode, Progress, run_fix, summary
+    from .fix_runner import FixMode, Progress, Tally, run_fix
 
     options = options_from(args)
     mode = FixMode(write=not (args.diff or args.check), diff=args.diff, unsafe=args.unsafe_fixes)
     jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
     paths = list(args.paths)
     progress = Progress(len(paths) if "-" in paths else sum(1 for _ in iter_paths(paths)))
-    results = []
+    tally = Tally()
     for result in run_fix(paths, options, mode, jobs, args.stdin_filename):
-        results.append(result)
+        tally.add(result)
         progress.step()
         _report_fix(result, args, mode)
-    sys.stderr.write(summary(results, mode.write) + "\n")
-    if any(r.error is not None for r in results):
+    sys.stderr.write(tally.summary(mode.write) + "\n")
+    if tally.errors:
         return 2
-    return 1 if any(r.new is not None for r in results) else 0
+    return 1 if tally.changed else 0
 
 
 def _report_fix(result: FixResult, args: argparse.Namespace, mode: FixMode) -> None:

@@ -101,14 +101,25 @@ class Progress:
             sys.stderr.flush()
 
 
-def summary(results: Sequence[FixResult], write: bool) -> str:
-    changed = [r for r in results if r.new is not None]
-    fixed = sum(r.fixed for r in results)
-    left = sum(len(r.skipped) for r in results)
-    errors = sum(r.error is not None for r in results)
-    verb = "rewritten" if write else "would be rewritten"
-    return (
-        f"{len(changed)} file{'s' * (len(changed) != 1)} {verb}, {fixed} site"
-        f"{'s' * (fixed != 1)} fixed, {left} left alone, {errors} "
-        f"file{'s' * (errors != 1)} skipped with errors"
-    )
+@dataclass
+class Tally:
+    """What a run did, counted as it goes (results are not kept: memory stays flat)."""
+
+    changed: int = 0
+    fixed: int = 0
+    left: int = 0
+    errors: int = 0
+
+    def add(self, result: FixResult) -> None:
+        self.changed += result.new is not None
+        self.fixed += result.fixed
+        self.left += len(result.skipped)
+        self.errors += result.error is not None
+
+    def summary(self, write: bool) -> str:
+        verb = "rewritten" if write else "would be rewritten"
+        return (
+            f"{self.changed} file{'s' * (self.changed != 1)} {verb}, {self.fixed} site"
+            f"{'s' * (self.fixed != 1)} fixed, {self.left} left alone, {self.errors} "
+            f"file{'s' * (self.errors != 1)} skipped with errors"
+        )
