@@ -275,14 +275,16 @@ def resolve_targets(args: argparse.Namespace) -> list[Target]:
     return [describe_target([tree], "generated", label)]
 
 
-def scratch_copy(paths: Sequence[Path], into: Path) -> list[Path]:
-    """Copy each path under ``into`` (``.git`` left out); the copies, in the same order."""
+def scratch_copy(paths: Sequence[Path], into: Path, ignore: Sequence[str] = ()) -> list[Path]:
+    """Copy each path under ``into`` (``.git`` and ``ignore`` patterns left out); the copies,
+    in the same order."""
     copies = []
+    skip = shutil.ignore_patterns(".git", *ignore)
     for index, path in enumerate(paths):
         dest = into / f"{index}" / path.name
         dest.parent.mkdir(parents=True, exist_ok=True)
         if path.is_dir():
-            shutil.copytree(path, dest, symlinks=True, ignore=shutil.ignore_patterns(".git"))
+            shutil.copytree(path, dest, symlinks=True, ignore=skip)
         else:
             shutil.copy2(path, dest)
         copies.append(dest)
@@ -366,6 +368,16 @@ def source_revision(directory: str | Path) -> str:
         return ""
     dirty = subprocess.run([*git, "diff-index", "--quiet", "HEAD", "--"], env=env, check=False)
     return head.stdout.strip() + ("-dirty" if dirty.returncode else "")
+
+
+def package_digest() -> str:
+    """A short hash of the package's source files: shows whether it changed during a run
+    (the plugin venv and ``--python`` run the working tree, which others may be editing)."""
+    digest = hashlib.sha256()
+    for path in sorted((REPO_ROOT / "flake8_covalent_executor").rglob("*.py")):
+        digest.update(path.relative_to(REPO_ROOT).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()[:12]
 
 
 def cpu_model() -> str:

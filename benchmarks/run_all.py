@@ -47,6 +47,7 @@ from _common import (
     find_ruff,
     load,
     machine_summary,
+    package_digest,
     print_section,
     render_table,
     require_tools,
@@ -214,7 +215,8 @@ def tool_lines(args: argparse.Namespace, work: Path) -> list[str]:
     return [
         f"Python {versions['python']} ({args.python})",
         f"flake8-covalent-executor {versions['flake8-covalent-executor']}"
-        + (f" at {revision}" if revision else ""),
+        + (f" at {revision}" if revision else "")
+        + f", source digest {package_digest()}",
         f"libcst {versions['libcst']}, flake8 {versions['flake8']} (in that interpreter)",
         f"{ruff_version(ruff, work)} ({ruff})",
     ]
@@ -404,6 +406,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     quiet = quiet_status(args)
     print(f"quiet   : {quiet}", flush=True)
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        tools = tool_lines(args, Path(tmp))  # again: the checkout may have moved meanwhile
+    digest = package_digest()
     meta = RunInfo(
         machine=machine_summary(),
         tools=tools,
@@ -421,6 +426,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             scripts += commands
             all_ran &= ok
     meta.scripts, meta.load_end = scripts, load()
+    if package_digest() != digest:
+        meta.tools.append(
+            f"WARNING: the package's source changed during the run ({digest} -> "
+            f"{package_digest()}): the figures may mix two versions"
+        )
+    else:
+        meta.tools.append("the package's source did not change during the run")
     print_combined(sections, meta)
     if args.write_doc:
         args.write_doc.write_text(render_doc(sections, meta))
