@@ -5,8 +5,10 @@ runner parsing every file and writing back what a do-nothing codemod returns, wh
 floor for any codemod driven by that runner.  Both get the same number of processes
 (``-j N`` for libcst, ``--jobs N`` for fix) and the same interpreter.  Each runs on its own
 scratch copy of the tree: ``fix --check`` must not write (the benchmark stops if it did),
-and libcst's runner writes back every file whose code it "changed".  The figure is the
-median over rounds of ``libcst wall / fix wall``.  Timings are printed, never asserted.
+and libcst's runner writes back every file whose code it "changed".  libcst reads ``.py``
+files only; on a tree with notebooks ``fix --check`` is also timed on a copy without them.
+The figure is the median over rounds of ``libcst wall / fix wall``.  Timings are printed,
+never asserted.
 
 Usage::
 
@@ -116,7 +118,7 @@ def measure_target(args: argparse.Namespace, target: Target, work: Path) -> Sect
             raise BenchError(f"fix --check wrote {written} files in {copies[label]}")
     results = [speedup(args, target, runs, FIX, target.description, load_range)]
     if FIX_PY in runs:
-        py_only = f"{target.label} (.py files only, as libcst)"
+        py_only = f"{target.label} ({target.python_files} .py only, as libcst)"
         results.append(speedup(args, target, runs, FIX_PY, py_only, load_range))
     last_fix = runs[FIX][-1].stderr_tail.strip().splitlines()
     notes = [

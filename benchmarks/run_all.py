@@ -346,7 +346,8 @@ DOC_METHOD = """## How each figure is measured
   TARGET`, wall time, the same interpreter and libcst, each on its own scratch copy of the
   tree: `fix --check` must write nothing (the benchmark stops if it did), and libcst's
   runner writes back every file its codemod "changed". libcst skips notebooks; `fix` reads
-  them too.
+  them too, so on a tree with notebooks a second row times `fix --check` on a copy
+  without them (`.py only, as libcst`), in the same rounds: the like-for-like figure.
 - **Scaling.** Generated trees of the three sizes; every round runs `check` and `fix --check`
   (`--jobs 1`, so the peak RSS is one process doing all the work; on a scratch copy) on
   each size. Wall time per file and peak RSS, largest size against smallest, per round,
