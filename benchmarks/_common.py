@@ -472,7 +472,7 @@ class Section:
     def extend(self, other: Section) -> None:
         self.results += other.results
         self.details += other.details
-        self.notes += other.notes
+        self.notes += [note for note in other.notes if note not in self.notes]
         self.commands += [c for c in other.commands if c not in self.commands]
         self.runs.update(other.runs)
 
