@@ -180,7 +180,7 @@ class VirtualModule:
     """The code cells of a notebook, in order, as one Python module."""
 
     data: bytes = b""
-    newline: str = "\n"  # the cells' own (libcst gives inserted lines the module's first)
+    newline: str = "\n"  # the cells' own (a new line gets the module's first)
     parts: list[Part] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # cells left out, one line each
     reserved: frozenset[str] = frozenset()  # words of cells left out: new names avoid them

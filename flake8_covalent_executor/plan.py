@@ -1,7 +1,7 @@
 """Planning a fix on the ``ast`` alone: which sites share which name, and where it is bound.
 
-The plan is cheap to make and names everything the libcst rewrite needs by source position,
-so libcst parses only files that have something to fix.
+The plan names everything the rewrite (``splice``) needs by ``ast`` node, so no other parser
+is involved.
 """
 
 from __future__ import annotations
@@ -48,27 +48,105 @@ class Plan:
 
     groups: list[Group] = field(default_factory=list)
     skipped: list[tuple[Finding, str]] = field(default_factory=list)
+    tree: ast.Module = field(default_factory=lambda: ast.Module(body=[], type_ignores=[]))
+    chains: dict[int, Chain] = field(default_factory=dict)  # the statements around each call
 
     @property
     def fixed(self) -> list[Finding]:
         return [finding for group in self.groups for finding in group.findings]
 
 
-def statement_chains(tree: ast.Module) -> dict[int, Chain]:
-    """For every call in the module (by ``id``), the chain of statements around it."""
-    chains: dict[int, Chain] = {}
-    stack: list[tuple[ast.AST, tuple[ast.stmt, ...], tuple[str, ...]]] = [(tree, (), ())]
-    while stack:
-        node, statements, fields = stack.pop()
-        for name, value in ast.iter_fields(node):
-            for child in value if isinstance(value, list) else [value]:
-                if isinstance(child, ast.stmt):
-                    stack.append((child, (*statements, child), (*fields, name)))
-                elif isinstance(child, ast.AST):
-                    if isinstance(child, ast.Call):
-                        chains[id(child)] = Chain(statements, fields)
-                    stack.append((child, statements, fields))
-    return chains
+class ModuleIndex:
+    """What planning needs from the whole module, gathered in one walk: the statements
+    around every call, every name bound or used anywhere (new names must avoid them all),
+    and how often each name is bound (a mutation, ``name.attr = ...``, counts as two)."""
+
+    def __init__(self, tree: ast.Module) -> None:
+        self.chains: dict[int, Chain] = {}
+        self.names: set[str] = set()
+        self.bindings: dict[str, int] = {}
+        stack: list[tuple[ast.AST, tuple[ast.stmt, ...], tuple[str, ...]]] = [(tree, (), ())]
+        while stack:
+            node, statements, fields = stack.pop()
+            self._note(node)
+            for name in node._fields:
+                value = getattr(node, name, None)
+                for child in value if isinstance(value, list) else (value,):
+                    if isinstance(child, ast.stmt):
+                        stack.append((child, (*statements, child), (*fields, name)))
+                    elif isinstance(child, ast.AST):
+                        if type(child) is ast.Call:
+                            self.chains[id(child)] = Chain(statements, fields)
+                        stack.append((child, statements, fields))
+
+    def _bound(self, name: str, weight: int = 1) -> None:
+        self.bindings[name] = self.bindings.get(name, 0) + weight
+
+    def _note(self, node: ast.AST) -> None:
+        if isinstance(node, ast.Name):
+            self.names.add(node.id)
+            if not isinstance(node.ctx, ast.Load):
+                self._bound(node.id)
+        elif type(node) in _NAMELESS:
+            return
+        elif isinstance(node, ast.arg):
+            self.names.add(node.arg)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            self.names.add(node.name)
+            self._bound(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                self.names.add((alias.asname or alias.name).partition(".")[0])
+                self._bound(alias.asname or alias.name, 2)
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            for name in node.names:
+                self.names.add(name)
+                self._bound(name, 2)
+        elif isinstance(node, ast.Attribute):
+            head = dotted_name(node.value) if not isinstance(node.ctx, ast.Load) else None
+            if head:
+                self._bound(head.partition(".")[0], 2)
+        elif isinstance(node, ast.MatchMapping):
+            if node.rest:
+                self.names.add(node.rest)
+        else:
+            captured = getattr(node, "name", None)  # except handlers, match captures, ...
+            if isinstance(captured, str):
+                self.names.add(captured)
+
+
+# Node types that never carry a ``name`` of their own: no need to look.
+_NAMELESS = frozenset(
+    {
+        ast.alias,
+        ast.Call,
+        ast.Constant,
+        ast.Load,
+        ast.Store,
+        ast.Expr,
+        ast.keyword,
+        ast.Assign,
+        ast.Return,
+        ast.BinOp,
+        ast.Subscript,
+        ast.JoinedStr,
+        ast.FormattedValue,
+        ast.List,
+        ast.Tuple,
+        ast.Dict,
+        ast.arguments,
+        ast.Compare,
+        ast.If,
+        ast.For,
+        ast.With,
+        ast.withitem,
+        ast.AugAssign,
+        ast.AnnAssign,
+        ast.comprehension,
+        ast.ListComp,
+        ast.Module,
+    }
+)
 
 
 def anchor_depth(chain: Chain, repeated: bool) -> int:
@@ -94,29 +172,6 @@ def snake_name(class_name: str) -> str:
     words = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", class_name)
     words = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", words).lower().strip("_") or "executor"
     return words if words.endswith("executor") else f"{words}_executor"
-
-
-def identifiers(tree: ast.Module) -> set[str]:
-    """Every name bound or used anywhere in the module: new names must avoid them all."""
-    names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name):
-            names.add(node.id)
-        elif isinstance(node, ast.arg):
-            names.add(node.arg)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names.add(node.name)
-        elif isinstance(node, ast.alias):
-            names.add((node.asname or node.name).partition(".")[0])
-        elif isinstance(node, (ast.Global, ast.Nonlocal)):
-            names.update(node.names)
-        elif isinstance(node, ast.ExceptHandler) and node.name:
-            names.add(node.name)
-        else:
-            captured = getattr(node, "name", None)  # match-statement captures
-            if isinstance(captured, str):
-                names.add(captured)
-    return names
 
 
 def source_segment(lines: list[str], node: ast.expr) -> str:
@@ -153,6 +208,18 @@ def _block_of(parent: ast.AST, child: ast.stmt) -> list[ast.stmt]:
             if isinstance(value, list) and any(item is child for item in value):
                 return value
     return []
+
+
+def anchor_statement(tree: ast.Module, chain: Chain, depth: int) -> tuple[ast.stmt, int]:
+    """The statement a new binding goes before, and the last line above it that belongs to
+    other code (the previous statement's end, or the header of its block; 0 at the top)."""
+    anchor = chain.statements[depth]
+    parent: ast.AST = chain.statements[depth - 1] if depth else tree
+    block = _block_of(parent, anchor)
+    index = next(i for i, item in enumerate(block) if item is anchor)
+    if index:
+        return anchor, block[index - 1].end_lineno or block[index - 1].lineno
+    return anchor, getattr(parent, "lineno", 0)
 
 
 def _preceding(tree: ast.Module, chain: Chain, depth: int) -> list[ast.stmt]:
@@ -195,37 +262,11 @@ def _star_import(statements: list[ast.stmt]) -> bool:
     return any(isinstance(s, ast.ImportFrom) and s.names[0].name == "*" for s in statements)
 
 
-def _binding_counts(tree: ast.Module) -> dict[str, int]:
-    """How often each name is bound; a mutation (``name.attr = ...``) counts as two."""
-    counts: dict[str, int] = {}
-    for node in ast.walk(tree):
-        names: list[str] = []
-        weight = 1
-        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
-            names = [node.id]
-        elif isinstance(node, (ast.Attribute, ast.Subscript)) and not isinstance(
-            node.ctx, ast.Load
-        ):
-            head = dotted_name(node.value) if isinstance(node, ast.Attribute) else None
-            names, weight = ([head.partition(".")[0]] if head else []), 2
-        elif isinstance(node, (ast.Global, ast.Nonlocal, ast.Import, ast.ImportFrom)):
-            names, weight = (
-                [getattr(n, "asname", None) or str(getattr(n, "name", n)) for n in node.names],
-                2,
-            )
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names = [node.name]
-        for name in names:
-            counts[name] = counts.get(name, 0) + weight
-    return counts
-
-
 def _existing_instances(
-    tree: ast.Module, sites: list[Site]
+    tree: ast.Module, sites: list[Site], counts: dict[str, int]
 ) -> dict[tuple[str, str], tuple[str, int]]:
     """Module-level ``name = Executor(...)`` bound once and never mutated: (class, config) →
     (name, index of its statement in the module body)."""
-    counts = _binding_counts(tree)
     calls = {id(site.node): site for site in sites if site.entry is None and site.pure}
     found: dict[tuple[str, str], tuple[str, int]] = {}
     for index, statement in enumerate(tree.body):
@@ -258,16 +299,15 @@ class Planner:
 
     def __init__(self, tree: ast.Module, lines: list[str], sites: list[Site]) -> None:
         self.tree, self.lines = tree, lines
-        self.chains = statement_chains(tree)
-        self.taken = identifiers(tree)
-        self.module_names = set(build_scope(tree, "module").others) | set(
-            build_scope(tree, "module").imports
-        )
-        self.existing = _existing_instances(tree, sites)
+        index = ModuleIndex(tree)
+        self.chains, self.taken = index.chains, index.names
+        module = build_scope(tree, "module")
+        self.module_names = set(module.others) | set(module.imports)
+        self.existing = _existing_instances(tree, sites, index.bindings)
         self.top_index = {id(statement): i for i, statement in enumerate(tree.body)}
 
     def plan(self, findings: list[Finding], unsafe: bool) -> Plan:
-        plan = Plan()
+        plan = Plan(tree=self.tree, chains=self.chains)
         groups: dict[object, Group] = {}
         for finding in findings:
             reason = self._why_not(finding, unsafe)
@@ -293,10 +333,18 @@ class Planner:
         anchor = chain.statements[depth]
         if depth and anchor.lineno == chain.statements[depth - 1].lineno:
             return "it is in a one-line compound statement"
+        if self._shares_line(anchor):
+            return "its statement shares a line with another (after a semicolon)"
         missing = _missing_name(self.tree, chain, depth, call, self.module_names)
         if missing is not None:
             return f"its arguments need {missing}, which is not bound before line {anchor.lineno}"
         return _Candidate(finding, chain, depth)
+
+    def _shares_line(self, statement: ast.stmt) -> bool:
+        if getattr(statement, "decorator_list", None):
+            return False  # an ``@`` always starts its line
+        before = self.lines[statement.lineno - 1].encode("utf-8")[: statement.col_offset]
+        return bool(before.strip(b" \t\f"))
 
     def _add(self, candidate: _Candidate, groups: dict[object, Group], plan: Plan) -> None:
         site = candidate.finding.site

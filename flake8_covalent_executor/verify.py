@@ -4,59 +4,79 @@ from __future__ import annotations
 
 import ast
 from collections import Counter
-from typing import Optional
+from typing import Any
 
 from .detector import Finding
 from .plan import Plan
 
-_Span = tuple[int, int, Optional[int], Optional[int]]
+
+class _Comparison:
+    """Walks the old and the new tree side by side (no recursion, so deep trees are fine).
+
+    Each fixed site of the old tree must be a load of its group's name in the new one; the
+    new tree's bindings of new names (``name = ...`` statements) are set aside to be checked
+    on their own; everything else must be equal, field by field, as ``ast.dump`` compares.
+    """
+
+    def __init__(self, names: dict[int, str], new_names: set[str]) -> None:
+        self.names, self.new_names = names, new_names
+        self.bindings: dict[str, list[ast.Assign]] = {}
+        self.first_use: dict[str, int] = {}
+
+    def same(self, old: ast.AST, new: ast.AST) -> bool:
+        stack: list[tuple[Any, Any]] = [(old, new)]
+        while stack:
+            a, b = stack.pop()
+            name = self.names.get(id(a))
+            if name is not None:
+                if not (type(b) is ast.Name and b.id == name and type(b.ctx) is ast.Load):
+                    return False
+                self.first_use[name] = min(self.first_use.get(name, b.lineno), b.lineno)
+                continue
+            if a is b:  # shared objects: None, and each ``ctx`` instance
+                continue
+            if type(a) is not type(b):
+                return False
+            if isinstance(a, list):
+                b = self._set_bindings_aside(b)
+                if len(a) != len(b):
+                    return False
+                stack.extend(zip(a, b))
+            elif isinstance(a, ast.AST):
+                stack.extend((getattr(a, f, None), getattr(b, f, None)) for f in a._fields)
+            elif a != b:
+                return False
+        return True
+
+    def _set_bindings_aside(self, items: list[Any]) -> list[Any]:
+        if not self.new_names or not items or not isinstance(items[0], ast.stmt):
+            return items
+        kept = []
+        for item in items:
+            target = item.targets[0] if type(item) is ast.Assign else None
+            if type(target) is ast.Name and len(item.targets) == 1 and target.id in self.new_names:
+                self.bindings.setdefault(target.id, []).append(item)
+            else:
+                kept.append(item)
+        return kept
 
 
-def _span(node: ast.expr) -> _Span:
-    return node.lineno, node.col_offset, node.end_lineno, node.end_col_offset
+def equivalent(old_tree: ast.Module, new_tree: ast.Module, plan: Plan) -> str | None:
+    """None when the new module is the old one apart from the hoisting, else what differs.
 
-
-class _SubstituteNames(ast.NodeTransformer):
-    """The old tree with each fixed site replaced by the name the plan gave it."""
-
-    def __init__(self, names: dict[_Span, str]) -> None:
-        self.names = names
-
-    def visit_Call(self, node: ast.Call) -> ast.AST:
-        name = self.names.get(_span(node))
-        if name is not None:
-            return ast.Name(id=name, ctx=ast.Load())
-        return self.generic_visit(node)
-
-
-class _DropBindings(ast.NodeTransformer):
-    """The new tree without the statements that bind the plan's new names."""
-
-    def __init__(self, names: set[str]) -> None:
-        self.names = names
-        self.values: dict[str, list[str]] = {}
-
-    def visit_Assign(self, node: ast.Assign) -> ast.AST | None:
-        target = node.targets[0]
-        if len(node.targets) == 1 and isinstance(target, ast.Name) and target.id in self.names:
-            self.values.setdefault(target.id, []).append(ast.dump(node.value))
-            return None
-        return node
-
-
-def equivalent(old: bytes, new_tree: ast.Module, plan: Plan) -> str | None:
-    """None when ``new`` is ``old`` apart from the hoisting, else what differs."""
-    old_tree = ast.parse(old)
-    spans = {_span(f.site.node): g.name for g in plan.groups for f in g.findings}
-    expected_values = {g.name: ast.dump(g.first.site.node) for g in plan.groups if not g.reused}
-    substituted = _SubstituteNames(spans).visit(old_tree)
-    dropper = _DropBindings(set(expected_values))
-    stripped = dropper.visit(new_tree)
-    if ast.dump(substituted) != ast.dump(stripped):
+    ``old_tree`` must be the tree the plan's sites belong to; neither tree is changed.
+    """
+    names = {id(f.site.node): g.name for g in plan.groups for f in g.findings}
+    firsts = {g.name: g.first.site.node for g in plan.groups if not g.reused}
+    comparison = _Comparison(names, set(firsts))
+    if not comparison.same(old_tree, new_tree):
         return "the rewritten module differs from the original beyond the hoisting"
-    for name, value in expected_values.items():
-        if dropper.values.get(name) != [value]:
+    for name, call in firsts.items():
+        bound = comparison.bindings.get(name, [])
+        if len(bound) != 1 or not _Comparison({}, set()).same(call, bound[0].value):
             return f"{name} is not bound exactly once to the original construction"
+        if bound[0].lineno >= comparison.first_use.get(name, 0):
+            return f"{name} is not bound before its first use"
     return None
 
 

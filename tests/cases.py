@@ -1634,3 +1634,75 @@ case(
         return 1
     """,
 )
+
+case(
+    "semicolon_joined_statements",
+    """
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+
+    def f():
+        return 1
+
+
+    x = 1; task = ct.electron(f, executor=LocalExecutor())
+    """,
+    "9:39 CVX001",
+    notes="left alone: a binding before the line would run before ``x = 1``",
+)
+
+case(
+    "bracketed_decorator_and_parenthesised_values",
+    """
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+
+    @(
+        # a decorator in brackets (Python 3.9+)
+        ct.electron(executor=(LocalExecutor()))
+    )
+    def task():
+        return 1
+
+
+    if True:
+        # %% a cell of its own
+        # about the lattice
+        @ct.lattice(executor=LocalExecutor(), workflow_executor=(
+            LocalExecutor()  # the same, with a comment after it
+        ))
+        def flow():
+            return task()
+    """,
+    "7:27 CVX001",
+    "16:26 CVX001",
+    "17:9 CVX001",
+    after="""
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+
+    local_executor = LocalExecutor()
+
+
+    @(
+        # a decorator in brackets (Python 3.9+)
+        ct.electron(executor=(local_executor))
+    )
+    def task():
+        return 1
+
+
+    if True:
+        # %% a cell of its own
+        local_executor_2 = LocalExecutor()
+        # about the lattice
+        @ct.lattice(executor=local_executor_2, workflow_executor=(
+            local_executor_2  # the same, with a comment after it
+        ))
+        def flow():
+            return task()
+    """,
+)

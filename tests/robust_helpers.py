@@ -132,7 +132,7 @@ def nobody_dir() -> Iterator[Path]:
 
 def _warm_up() -> None:
     """Import everything ``fix`` imports lazily, so the child needs no file root owns."""
-    from flake8_covalent_executor import cli, fix_runner, rewrite  # noqa: F401
+    from flake8_covalent_executor import cli, fix_runner, splice  # noqa: F401
     from flake8_covalent_executor.analysis import Options
     from flake8_covalent_executor.fix import fix_source
     from flake8_covalent_executor.source import Source

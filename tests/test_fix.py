@@ -78,6 +78,24 @@ def _seed_bytes(newline: bytes = b"\n") -> tuple[bytes, bytes]:
             ),
         ),
         (
+            "latin1_non_ascii_around_the_sites",
+            "# -*- coding: latin-1 -*-\n"
+            "import covalent as ct\n"
+            "from covalent.executor import LocalExecutor\n\n"
+            "def f():\n"
+            '    return "\u00e9"\n\n'
+            't = ("\u00e9", ct.electron(f, executor=LocalExecutor(log_stdout="\u00e9.txt")))\n'
+            "".encode("latin-1"),
+            "# -*- coding: latin-1 -*-\n"
+            "import covalent as ct\n"
+            "from covalent.executor import LocalExecutor\n\n"
+            "def f():\n"
+            '    return "\u00e9"\n\n'
+            'local_executor = LocalExecutor(log_stdout="\u00e9.txt")\n\n'
+            't = ("\u00e9", ct.electron(f, executor=local_executor))\n'
+            "".encode("latin-1"),
+        ),
+        (
             "tabs_and_trailing_whitespace",
             *(
                 data.replace(b"    ", b"\t").replace(b"pass\n", b"pass   \n")
@@ -95,13 +113,16 @@ def test_bytes_it_did_not_mean_to_change_stay(
     assert path.read_bytes() == after
 
 
-def test_lone_carriage_returns_are_left_alone(tmp_path: Path) -> None:
-    path = tmp_path / "old_mac.py"
-    data = SEED.source.encode().replace(b"\n", b"\r")
-    path.write_bytes(data)
+@pytest.mark.parametrize("ending", [b"\r", b"\r\n"], ids=["old_mac_cr", "windows_crlf"])
+def test_every_line_ending_python_knows_is_kept(tmp_path: Path, ending: bytes) -> None:
+    """The new lines take the file's own ending, the others keep theirs; lone ``\r`` too
+    (libcst cannot write those back, which is one reason ``fix`` edits bytes)."""
+    path = tmp_path / "endings.py"
+    path.write_bytes(SEED.source.encode().replace(b"\n", ending))
     result = fix(str(path))
-    assert result.returncode == 2 and path.read_bytes() == data
-    assert "byte for byte" in result.stderr and "Traceback" not in result.stderr
+    assert result.returncode == 1, result.stderr
+    assert path.read_bytes() == SEED.fixed.encode().replace(b"\n", ending)
+    assert fix(str(path)).returncode == 0
 
 
 def test_syntax_error_is_named_and_others_are_fixed(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from cases import CASES
 
-from flake8_covalent_executor import rewrite
+from flake8_covalent_executor import splice
 from flake8_covalent_executor.analysis import Options, analyze
 from flake8_covalent_executor.fix import plan_fix
 from flake8_covalent_executor.fix_runner import FixMode, fix_path
@@ -18,15 +18,31 @@ from flake8_covalent_executor.verify import equivalent, fixed_findings_gone
 SEED = next(c for c in CASES if c.id == "seed_two_log_files")
 
 
+def _binding_line(data: bytes, name: bytes) -> bytes:
+    return next(line for line in data.splitlines(keepends=True) if line.startswith(name + b" ="))
+
+
+def _bind_after_use(data: bytes) -> bytes:
+    """The first new binding moved to the end of the module, after the function using it."""
+    line = _binding_line(data, b"local_executor")
+    return data.replace(line, b"", 1) + line
+
+
+def _bind_twice(data: bytes) -> bytes:
+    line = _binding_line(data, b"local_executor")
+    return data.replace(line, line + line, 1)
+
+
 def _plan_and_new(source: Source):  # type: ignore[no-untyped-def]
     plan = plan_fix(source, "seed.py", Options(), unsafe=False)
-    return plan, rewrite.apply_plan(source.data, source.lines(), plan)
+    return plan, splice.apply_plan(source, plan)
 
 
 def test_a_correct_rewrite_passes() -> None:
     source = Source.from_bytes(SEED.source.encode())
     plan, new = _plan_and_new(source)
-    assert equivalent(source.data, ast.parse(new), plan) is None
+    assert new == SEED.fixed.encode()
+    assert equivalent(plan.tree, ast.parse(new), plan) is None
     after = analyze(Source.from_bytes(new), "seed.py", Options()).findings
     assert fixed_findings_gone(analyze(source, "seed.py", Options()).findings, after, plan) is None
 
@@ -37,15 +53,32 @@ def test_a_correct_rewrite_passes() -> None:
         (lambda b: b.replace(b"return [1, 2, 3]", b"return [1, 2, 4]"), "differs"),
         (lambda b: b.replace(b'"/tmp/task_2.txt")\n', b'"/tmp/task_3.txt")\n', 1), "bound"),
         (lambda b: b.replace(b"=local_executor_2)", b"=local_executor)"), "differs"),
+        (_bind_after_use, "not bound before its first use"),
+        (_bind_twice, "not bound exactly once"),
     ],
-    ids=["unrelated_change", "different_arguments", "wrong_instance"],
+    ids=[
+        "unrelated_change",
+        "different_arguments",
+        "wrong_instance",
+        "bound_after_use",
+        "bound_twice",
+    ],
 )
 def test_equivalence_catches(corrupt, problem: str) -> None:  # type: ignore[no-untyped-def]
     source = Source.from_bytes(SEED.source.encode())
     plan, new = _plan_and_new(source)
     broken = corrupt(new)
     assert broken != new
-    assert problem in (equivalent(source.data, ast.parse(broken), plan) or "")
+    assert problem in (equivalent(plan.tree, ast.parse(broken), plan) or "")
+
+
+def test_neither_tree_is_changed_by_the_comparison() -> None:
+    source = Source.from_bytes(SEED.source.encode())
+    plan, new = _plan_and_new(source)
+    new_tree = ast.parse(new)
+    dumps = ast.dump(plan.tree), ast.dump(new_tree)
+    assert equivalent(plan.tree, new_tree, plan) is None
+    assert (ast.dump(plan.tree), ast.dump(new_tree)) == dumps
 
 
 def test_a_site_still_found_is_caught() -> None:
@@ -58,8 +91,8 @@ def test_a_site_still_found_is_caught() -> None:
 @pytest.mark.parametrize(
     "bad_rewrite",
     [
-        lambda data, lines, plan: data + b"\nthis is not python(\n",
-        lambda data, lines, plan: data.replace(b"def task_1", b"def task_one"),
+        lambda source, plan: source.data + b"\nthis is not python(\n",
+        lambda source, plan: source.data.replace(b"def task_1", b"def task_one"),
     ],
     ids=["does_not_parse", "not_equivalent"],
 )
@@ -70,7 +103,7 @@ def test_a_failed_check_leaves_the_file_untouched(
 ) -> None:
     path = tmp_path / "seed.py"
     path.write_text(SEED.source)
-    monkeypatch.setattr(rewrite, "apply_plan", bad_rewrite)
+    monkeypatch.setattr(splice, "apply_plan", bad_rewrite)
     result = fix_path(str(path), str(path), Options(), FixMode())
     assert result.error is not None and result.error.endswith("left alone")
     assert path.read_text() == SEED.source

@@ -1,0 +1,174 @@
+"""Applying a plan to a file's bytes: each site's text becomes its name, and each new binding
+is inserted just before its anchor statement.
+
+Everything is located by the ``ast`` positions the plan already holds, and edited in the
+original bytes, so a file is never re-generated: bytes the fix did not mean to change (encoding,
+BOM, line endings, tabs, comments, trailing whitespace) cannot change. ``verify`` then checks
+the result on its own terms before anything is written.
+"""
+
+from __future__ import annotations
+
+import ast
+import codecs
+import re
+from collections.abc import Sequence
+
+from .plan import Group, Plan, anchor_statement
+from .source import Source, SourceError
+
+_NEWLINE = re.compile(rb"\r\n|\r|\n")  # the only line ends Python knows
+_BLANK = re.compile(rb"[ \t\f]*(?:\r\n|\r|\n)?")
+_COMMENT = re.compile(rb"[ \t\f]*#")
+# Cell markers of percent-format scripts (nbqa, Jupytext, VS Code): a new statement goes
+# below the marker of the anchor's cell, never into the cell before it.
+_CELL_MARKER = re.compile(rb"[ \t\f]*#\s*(?:%%|In\[)")
+
+
+class _Lines:
+    """A file's bytes with the offset of each line, converting ast positions to offsets."""
+
+    def __init__(self, source: Source) -> None:
+        self.data = source.data
+        self.encoding = source.encoding
+        self.utf8 = codecs.lookup(source.encoding).name in ("utf-8", "utf-8-sig")
+        head = len(codecs.BOM_UTF8) if self.data.startswith(codecs.BOM_UTF8) else 0
+        self.starts = [head, *(match.end() for match in _NEWLINE.finditer(self.data, head))]
+        first = _NEWLINE.search(self.data, head)
+        self.newline = first.group() if first else b"\n"
+
+    def line(self, number: int) -> bytes:
+        """Line ``number`` (1-based), its end included; b"" past the end."""
+        if not 0 < number <= len(self.starts):
+            return b""
+        end = self.starts[number] if number < len(self.starts) else len(self.data)
+        return self.data[self.starts[number - 1] : end]
+
+    def offset(self, line: int, col: int) -> int:
+        """The byte offset of an ast position (columns count UTF-8 bytes of the line)."""
+        if not 0 < line <= len(self.starts):
+            raise SourceError("a site's position is outside the file; left alone")
+        start = self.starts[line - 1]
+        if self.utf8:
+            return start + col
+        text = self.line(line).decode(self.encoding)
+        before = text.encode("utf-8")[:col].decode("utf-8")
+        return start + len(before.encode(self.encoding))
+
+
+def _indent_of(lines: _Lines, line: int, col: int) -> bytes:
+    """The whitespace before a statement that starts a line. Raises SourceError when the
+    statement shares its line with another (``a = 1; b = f(...)``)."""
+    indent = lines.line(line)[:col]
+    if indent.strip(b" \t\f"):
+        raise SourceError("a site's statement shares its line with another; left alone")
+    return indent
+
+
+def _start_line(lines: _Lines, statement: ast.stmt) -> int:
+    """The first line of a statement: a decorated one starts at its first ``@``."""
+    decorators: Sequence[ast.expr] = getattr(statement, "decorator_list", ())
+    if not decorators:
+        return statement.lineno
+    line = decorators[0].lineno  # a parenthesised decorator may start lines below its ``@``
+    while line > 0:
+        text = lines.line(line)
+        if text[statement.col_offset : statement.col_offset + 1] == b"@":
+            return line
+        line -= 1
+    raise SourceError("cannot find where a decorated statement starts; left alone")
+
+
+def _gap(lines: _Lines, start: int, floor: int) -> int:
+    """The first of the blank and comment lines just above line ``start``, not above ``floor``."""
+    line = start
+    while line - 1 > floor:
+        text = lines.line(line - 1)
+        if not (_BLANK.fullmatch(text) or _COMMENT.match(text)):
+            break
+        line -= 1
+    return line
+
+
+class _Edits:
+    """Replacements of byte ranges, and insertions at offsets, applied in one pass."""
+
+    def __init__(self) -> None:
+        self.replace: list[tuple[int, int, bytes]] = []
+        self.insert: dict[int, list[bytes]] = {}
+
+    def apply(self, data: bytes) -> bytes:
+        spans = sorted(self.replace)
+        for (_, end, _), (start, _, _) in zip(spans, spans[1:]):
+            if start < end:
+                raise SourceError("two sites overlap (one inside the other); left alone")
+        pieces: list[bytes] = []
+        done = 0
+        points = sorted({*self.insert, *(start for start, _, _ in spans)})
+        by_start = {start: (end, text) for start, end, text in spans}
+        for point in points:
+            if point < done:
+                raise SourceError("a new binding would go inside a site; left alone")
+            pieces.append(data[done:point])
+            done = point
+            pieces.extend(self.insert.get(point, ()))
+            if point in by_start:
+                end, text = by_start[point]
+                pieces.append(text)
+                done = end
+        pieces.append(data[done:])
+        return b"".join(pieces)
+
+
+def _binding(lines: _Lines, plan: Plan, group: Group, edits: _Edits, first: bool) -> None:
+    """Insert ``name = <the first site's call, as written>`` before the group's anchor."""
+    chain = plan.chains[id(group.first.site.node)]
+    anchor, floor = anchor_statement(plan.tree, chain, group.anchor_depth)
+    start = _start_line(lines, anchor)
+    indent = _indent_of(lines, start, anchor.col_offset)
+    gap = _gap(lines, start, floor)
+    # Above a module's first statement stand its shebang and encoding line: leave them first.
+    head = start if anchor is plan.tree.body[0] else _after_marker(lines, gap, start)
+    blanks = b""
+    line = head
+    while line < start and _BLANK.fullmatch(lines.line(line)):
+        blanks += lines.line(line)
+        line += 1
+    node = group.first.site.node
+    call = lines.data[
+        lines.offset(node.lineno, node.col_offset) : lines.offset(
+            node.end_lineno or node.lineno, node.end_col_offset or 0
+        )
+    ]
+    text = indent + group.name.encode("ascii") + b" = " + call + lines.newline
+    where = lines.starts[head - 1]
+    placed = edits.insert.setdefault(where, [])
+    placed.append((blanks if first else b"") + text)
+
+
+def _after_marker(lines: _Lines, gap: int, start: int) -> int:
+    """The first line of the gap below its last cell marker (the gap itself if none)."""
+    head = gap
+    for line in range(gap, start):
+        if _CELL_MARKER.match(lines.line(line)):
+            head = line + 1
+    return head
+
+
+def apply_plan(source: Source, plan: Plan) -> bytes:
+    """The file's new bytes with every group of the plan hoisted. Raises SourceError."""
+    lines = _Lines(source)
+    edits = _Edits()
+    anchors_seen: set[int] = set()
+    for group in plan.groups:
+        name = group.name.encode("ascii")
+        for finding in group.findings:
+            node = finding.site.node
+            start = lines.offset(node.lineno, node.col_offset)
+            end = lines.offset(node.end_lineno or node.lineno, node.end_col_offset or 0)
+            edits.replace.append((start, end, name))
+        if not group.reused:
+            key = id(plan.chains[id(group.first.site.node)].statements[group.anchor_depth])
+            _binding(lines, plan, group, edits, first=key not in anchors_seen)
+            anchors_seen.add(key)
+    return edits.apply(lines.data)
