@@ -13,7 +13,7 @@ from .detector import (
     keyword_lines,
     may_have_findings,
 )
-from .noqa import file_is_ignored, is_suppressed, noqa_lines
+from .noqa import file_is_ignored, is_suppressed, may_have_noqa, noqa_lines
 from .selection import Selection
 from .settings import Settings
 from .source import Source
@@ -55,11 +55,14 @@ def analyze(source: Source, filename: str, options: Options) -> Report:
     report = Report(tree=tree, sites=sites)
     if not found:
         return report
-    lines = source.lines()
-    if not options.disable_noqa and file_is_ignored(lines):
-        report.suppressed = found
-        return report
-    noqa = {} if options.disable_noqa else noqa_lines(lines)
+    noqa: dict[int, str] = {}
+    # Tokenizing for noqa costs more than the rest of the check: only when one can be there.
+    if not options.disable_noqa and may_have_noqa(source.data, source.encoding):
+        lines = source.lines()
+        if file_is_ignored(lines):
+            report.suppressed = found
+            return report
+        noqa = noqa_lines(lines)
     for finding in found:
         if not options.selection.is_selected(finding.code):
             continue

@@ -11,6 +11,20 @@ from collections.abc import Sequence
 _INLINE = re.compile(r"# noqa(?::[\s]?(?P<codes>([A-Z]+[0-9]+(?:[,\s]+)?)+))?", re.IGNORECASE)
 _FILE = re.compile(r"\s*# flake8[:=]\s*noqa", re.IGNORECASE)
 _CODE = re.compile(r"[A-Z]+[0-9]+", re.IGNORECASE)
+_WORD = re.compile("noqa", re.IGNORECASE)  # in both patterns above: no match without it
+
+
+def may_have_noqa(data: bytes, encoding: str) -> bool:
+    """False when no line of the file can hold a ``# noqa`` or ``# flake8: noqa``.
+
+    Both patterns contain "noqa", matched ignoring case; no character but the ASCII letters
+    matches n, o, q or a that way. In UTF-8 those letters are always their ASCII bytes, so the
+    bytes are searched (``bytes.lower`` folds ASCII only). Other encodings (UTF-7 can spell
+    "noqa" without those bytes) are decoded and searched as text, exactly as the patterns do.
+    """
+    if encoding in ("utf-8", "utf-8-sig"):
+        return b"noqa" in data.lower()
+    return _WORD.search(data.decode(encoding)) is not None
 
 
 def file_is_ignored(lines: Sequence[str]) -> bool:
