@@ -63,4 +63,5 @@ def is_suppressed(code: str, text: str | None) -> bool:
     codes = match.group("codes")
     if codes is None:
         return True
-    return any(code.startswith(c.upper()) for c in _CODE.findall(codes))
+    # The word noqa in any case, but the codes as written: flake8 matches cvx001 to no CVX001.
+    return any(code.startswith(c) for c in _CODE.findall(codes))
