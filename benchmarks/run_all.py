@@ -95,6 +95,13 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     add("--jobs", type=int, default=2, help="processes for fix --check and libcst (2)")
     add("--scaling-jobs", type=int, default=1, help="--jobs of fix --check in scaling (1)")
     add("--rounds", type=int, help="rounds for every measure (default: each script's own)")
+    add(
+        "--plugin-checkout-rounds",
+        type=int,
+        default=15,
+        help="rounds of the plugin measure on a checkout (15): the budget is 1 %% of CPU, "
+        "and one round's ratio varies by about 2 %%",
+    )
     add("--trees-dir", type=Path, default=DEFAULT_TREES_DIR, help="cache of generated trees")
     add("--python", default=sys.executable, help="interpreter for check, fix and libcst")
     add("--ruff", help="ruff binary (default: next to --python, else on PATH)")
@@ -160,7 +167,12 @@ def script_argvs(args: argparse.Namespace, measure: str) -> list[list[str]]:
         extra = ["--ruff", args.ruff] if args.ruff else []
     elif measure == "fix":
         extra = ["--jobs", str(args.jobs)]
-    return [[*target, *python, *rounds, *extra] for target in target_argvs(args)]
+    argvs = [[*target, *python, *rounds, *extra] for target in target_argvs(args)]
+    if measure == "plugin" and not rounds and not args.smoke:
+        more = ["--rounds", str(args.plugin_checkout_rounds)]
+        checkouts = len(args.checkout)
+        argvs = [[*a, *more] if i < checkouts else a for i, a in enumerate(argvs)]
+    return argvs
 
 
 def shown(argv: Sequence[str], args: argparse.Namespace) -> str:
