@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from . import __version__
 from .analysis import Options
-from .check import location, run_check
+from .check import WorkerError, cpu_count, location, run_check
 from .config import ConfigError, read_settings, split_list
 from .files import iter_paths
 from .formats import FORMATS, json_rows, render
@@ -57,6 +57,19 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
     add("--isolated", action="store_true", help="ignore all config files")
 
 
+def _jobs(value: str) -> int:
+    """``--jobs``: a count, or ``auto`` (also 0) for one process per core, as flake8 takes it."""
+    if value.strip().lower() == "auto":
+        return 0
+    try:
+        jobs = int(value)
+    except ValueError:
+        jobs = -1
+    if jobs < 0:
+        raise argparse.ArgumentTypeError(f"expected a number of processes or auto, got {value!r}")
+    return jobs
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=PROG, description=__doc__)
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -65,6 +78,14 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(check)
     check.add_argument("--format", choices=FORMATS, default="default")
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
+    check.add_argument(
+        "--jobs",
+        "-j",
+        type=_jobs,
+        default="auto",
+        metavar="N",
+        help="check over N processes (default: auto, one per core; 1: in this process)",
+    )
     fix = commands.add_parser("fix", help="hoist inline executors into shared instances")
     _add_common(fix)
     fix.add_argument("--diff", action="store_true", help="print a unified diff; write nothing")
@@ -122,7 +143,8 @@ def _check(args: argparse.Namespace) -> int:
     options = options_from(args)
     rows: list[dict[str, object]] = []
     found = errors = False
-    for result in run_check(args.paths, options, args.stdin_filename):
+    jobs = args.jobs or cpu_count()
+    for result in run_check(args.paths, options, args.stdin_filename, jobs):
         if args.format == "json":
             rows.extend(json_rows(result))
         else:
@@ -190,7 +212,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return _fix(args) if args.command == "fix" else _check(args)
-    except ConfigError as error:
+    except (ConfigError, WorkerError) as error:
         sys.stderr.write(f"{PROG}: {error}\n")
         return 2
     except KeyboardInterrupt:
