@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 import sys
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 from .analysis import Options
-from .check import read_input
+from .check import ordered_map, read_input
 from .files import iter_paths
 from .fix import FixResult, fix_source
 from .notebook import is_notebook
@@ -59,21 +59,24 @@ def _clean_once(directory: str) -> None:
         remove_stale_temporaries(directory)
 
 
-def _task(args: tuple[str, str, Options, FixMode]) -> FixResult:
-    return fix_path(*args)
+def _fix_one(path: str, options: Options, mode: FixMode, stdin_filename: str) -> FixResult:
+    return fix_path(path, stdin_filename if path == "-" else path, options, mode)
+
+
+FIX_CHUNK = 16  # files per task sent to a process, at most (fewer in small runs)
 
 
 def run_fix(
     paths: Sequence[str], options: Options, mode: FixMode, jobs: int, stdin_filename: str
 ) -> Iterator[FixResult]:
-    """Fix every file under ``paths``; with jobs > 1, over that many processes."""
-    tasks = [(p, stdin_filename if p == "-" else p, options, mode) for p in iter_paths(paths)]
+    """Fix every file under ``paths``, in order; with jobs > 1, over that many processes once
+    there are 2 * jobs files. Files are found as they are fixed: memory stays flat."""
     _cleaned.clear()
-    if jobs <= 1 or len(tasks) < 2 * jobs:
-        yield from map(_task, tasks)
-        return
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        yield from pool.map(_task, tasks, chunksize=max(1, len(tasks) // (jobs * 8)))
+    fix = functools.partial(_fix_one, options=options, mode=mode, stdin_filename=stdin_filename)
+    serial = jobs <= 1 or "-" in paths  # a worker cannot read our standard input
+    yield from ordered_map(
+        fix, iter_paths(paths), 1 if serial else jobs, serial_below=2 * jobs, max_chunk=FIX_CHUNK
+    )
 
 
 def unified_diff(result: FixResult, encoding: str = "utf-8") -> str:
