@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from cases import CASES
-from conftest import check, flake8, write_cases
+from conftest import check, flake8, run, write_cases
 
 from flake8_covalent_executor import check as check_module
 from flake8_covalent_executor.analysis import Options
@@ -79,6 +79,15 @@ def test_stdin_among_many_files_is_read_here(tree: Path) -> None:
     assert result.stdout.startswith("piped.py:10:23: CVX001 ")
     serial = check("-j1", "--stdin-filename", "piped.py", "-", str(tree), stdin=source.encode())
     assert result.stdout == serial.stdout
+
+
+def test_fix_reads_stdin_here_among_many_files(tree: Path) -> None:
+    source = next(case for case in CASES if case.id == "seed_not_recommended").source.encode()
+    args = ["flake8_covalent_executor", "fix", "--check", "--stdin-filename", "piped.py", "-"]
+    parallel = run([*args[:2], "-j", str(JOBS), *args[2:], str(tree)], stdin=source)
+    serial = run([*args[:2], "-j1", *args[2:], str(tree)], stdin=source)
+    assert "local_executor = LocalExecutor()" in parallel.stdout
+    assert (parallel.stdout, parallel.stderr) == (serial.stdout, serial.stderr)
 
 
 @pytest.mark.parametrize("value", ["-1", "two", ""])
