@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from .check import FileResult, location
-from .detector import Finding
+from .check import FileResult, Reportable, location
 
 FORMATS = ("default", "json", "github")
 
@@ -51,7 +50,7 @@ def _github(results: Sequence[FileResult]) -> str:
     return "".join(_annotation(r.path, cell, f) for r in results for cell, f in r.located())
 
 
-def _annotation(path: str, cell: int | None, f: Finding) -> str:
+def _annotation(path: str, cell: int | None, f: Reportable) -> str:
     if cell is None:
         where, message = f"line={f.line},col={f.col + 1},", f.message
     else:  # a line= would point into the JSON, not the cell: annotate the file, say where
