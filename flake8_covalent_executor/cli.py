@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import gc
 import json
-import os
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -101,10 +100,10 @@ def build_parser() -> argparse.ArgumentParser:
     fix.add_argument(
         "--jobs",
         "-j",
-        type=int,
-        default=1,
+        type=_jobs,
+        default="auto",
         metavar="N",
-        help="spread the files over N processes (0: one per core)",
+        help="fix over N processes (default: auto, one per core; 1: in this process)",
     )
     return parser
 
@@ -178,7 +177,7 @@ def _fix(args: argparse.Namespace) -> int:
 
     options = options_from(args)
     mode = FixMode(write=not (args.diff or args.check), diff=args.diff, unsafe=args.unsafe_fixes)
-    jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
+    jobs = args.jobs or cpu_count()
     paths = list(args.paths)
     progress = Progress(len(paths) if "-" in paths else sum(1 for _ in iter_paths(paths)))
     tally = Tally()

@@ -10,7 +10,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from .analysis import Options
-from .check import ordered_map, read_input
+from .check import CHECK_SERIAL_BELOW, ordered_map, read_input
 from .files import iter_paths
 from .fix import FixResult, fix_source
 from .notebook import is_notebook
@@ -70,12 +70,17 @@ def run_fix(
     paths: Sequence[str], options: Options, mode: FixMode, jobs: int, stdin_filename: str
 ) -> Iterator[FixResult]:
     """Fix every file under ``paths``, in order; with jobs > 1, over that many processes once
-    there are 2 * jobs files. Files are found as they are fixed: memory stays flat."""
+    there are enough files to pay for starting them (as ``check``). Files are found as they
+    are fixed: memory stays flat."""
     _cleaned.clear()
     fix = functools.partial(_fix_one, options=options, mode=mode, stdin_filename=stdin_filename)
     serial = jobs <= 1 or "-" in paths  # a worker cannot read our standard input
     yield from ordered_map(
-        fix, iter_paths(paths), 1 if serial else jobs, serial_below=2 * jobs, max_chunk=FIX_CHUNK
+        fix,
+        iter_paths(paths),
+        1 if serial else jobs,
+        serial_below=CHECK_SERIAL_BELOW * jobs,
+        max_chunk=FIX_CHUNK,
     )
 
 
