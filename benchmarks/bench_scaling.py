@@ -92,6 +92,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
 
 def check_command(python: str, paths: Sequence[Path]) -> list[str]:
     check = [python, "-m", "flake8_covalent_executor", "check", "--isolated", "--exit-zero"]
+    check += ["--jobs", "1"]  # one process doing all the work: its peak RSS is the measure
     return [*check, *map(str, paths)]
 
 

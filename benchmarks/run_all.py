@@ -351,8 +351,9 @@ DOC_METHOD = """## How each figure is measured
   Covalent has no Ruff configuration, so Ruff's output is the same with or without
   `--isolated` there). Ruff runs its own default rule set, whatever the installed version
   enables (the number of rules is printed: recent versions enable far more than the old
-  `E4,E7,E9,F`), with its own threads on every core; `check` is one process. Both read
-  the same files, notebooks included.
+  `E4,E7,E9,F`), with its own threads on every core; `check` with its default `--jobs
+  auto`, one process per core from 100 files per core. Both read the same files,
+  notebooks included.
 - **fix --check vs libcst.** `python -m flake8_covalent_executor fix --isolated --check
   --jobs N TARGET` against `python -m libcst.tool codemod noop.NOOPCommand --no-format -j N
   TARGET`, wall time, the same interpreter and libcst, each on its own scratch copy of the
@@ -361,7 +362,7 @@ DOC_METHOD = """## How each figure is measured
   them too, so on a tree with notebooks a second row times `fix --check` on a copy
   without them (`.py only, as libcst`), in the same rounds: the like-for-like figure.
 - **Scaling.** Generated trees of the three sizes; every round runs `check` and `fix --check`
-  (`--jobs 1`, so the peak RSS is one process doing all the work; on a scratch copy) on
+  (both `--jobs 1`, so the peak RSS is one process doing all the work; on a scratch copy) on
   each size. Wall time per file and peak RSS, largest size against smallest, per round,
   then the median.
 - **Trees.** The generated trees come from `benchmarks/generate_tree.py` (same size and
