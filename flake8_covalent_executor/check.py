@@ -141,13 +141,22 @@ def run_check(
 ) -> Iterator[FileResult]:
     """Check every file found under ``paths``, in order; with jobs > 1, over processes."""
     check = functools.partial(_check_one, options=options, stdin_filename=stdin_filename)
-    serial = jobs <= 1 or "-" in paths  # a worker cannot read our standard input
-    yield from ordered_map(
-        check,
+    yield from map_paths(check, paths, jobs, CHECK_CHUNK)
+
+
+def map_paths(
+    fn: Callable[[str], R], paths: Sequence[str], jobs: int, max_chunk: int
+) -> Iterator[R]:
+    """``fn`` on every file found under ``paths``, in order: over ``jobs`` processes once
+    there are enough files to pay for starting them, never when standard input is one of
+    the paths (a worker cannot read ours). ``check`` and ``fix`` both run through here."""
+    serial = jobs <= 1 or "-" in paths
+    return ordered_map(
+        fn,
         iter_paths(paths),
         1 if serial else jobs,
         serial_below=CHECK_SERIAL_BELOW * jobs,
-        max_chunk=CHECK_CHUNK,
+        max_chunk=max_chunk,
     )
 
 

@@ -10,8 +10,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from .analysis import Options
-from .check import CHECK_SERIAL_BELOW, ordered_map, read_input
-from .files import iter_paths
+from .check import map_paths, read_input
 from .fix import FixResult, fix_source
 from .notebook import is_notebook
 from .notebook_fix import fix_notebook
@@ -74,14 +73,7 @@ def run_fix(
     are fixed: memory stays flat."""
     _cleaned.clear()
     fix = functools.partial(_fix_one, options=options, mode=mode, stdin_filename=stdin_filename)
-    serial = jobs <= 1 or "-" in paths  # a worker cannot read our standard input
-    yield from ordered_map(
-        fix,
-        iter_paths(paths),
-        1 if serial else jobs,
-        serial_below=CHECK_SERIAL_BELOW * jobs,
-        max_chunk=FIX_CHUNK,
-    )
+    yield from map_paths(fix, paths, jobs, FIX_CHUNK)
 
 
 def unified_diff(result: FixResult, encoding: str = "utf-8") -> str:
