@@ -176,6 +176,7 @@ def test_front_ends_import_neither_libcst_nor_covalent(tmp_path: Path) -> None:
         main(["check", {str(path)!r}])
         with contextlib.suppress(SystemExit):
             flake8_main(["--select=CVX", {str(path)!r}])
+        print("fix:", main(["fix", "--isolated", "--jobs", "1", {str(path)!r}]))
         print(sorted(m for m in sys.modules if m.partition(".")[0] in ("libcst", "covalent")))
         """),
     )
@@ -183,4 +184,5 @@ def test_front_ends_import_neither_libcst_nor_covalent(tmp_path: Path) -> None:
         [sys.executable, str(script)], capture_output=True, text=True, check=False
     )
     assert result.stdout.count("CVX001") == 2
+    assert "fix: 1" in result.stdout  # it rewrote the file, without libcst
     assert result.stdout.splitlines()[-1] == "[]"
