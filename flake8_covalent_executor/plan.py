@@ -283,11 +283,11 @@ class _Candidate:
     finding: Finding
     chain: Chain
     depth: int
+    block: list[ast.stmt]  # the statement list the anchor is in: sites share only within one
 
     @property
-    def block_key(self) -> tuple[int, str]:
-        parent = self.chain.statements[self.depth - 1] if self.depth else None
-        return id(parent), self.chain.fields[self.depth]
+    def block_key(self) -> int:
+        return id(self.block)  # each ``except`` handler and ``case`` has its own
 
     @property
     def top_index_key(self) -> int:
@@ -333,18 +333,26 @@ class Planner:
         anchor = chain.statements[depth]
         if depth and anchor.lineno == chain.statements[depth - 1].lineno:
             return "it is in a one-line compound statement"
-        if self._shares_line(anchor):
-            return "its statement shares a line with another (after a semicolon)"
+        shared = self._shares_line(anchor)
+        if shared is not None:
+            return shared
         missing = _missing_name(self.tree, chain, depth, call, self.module_names)
         if missing is not None:
             return f"its arguments need {missing}, which is not bound before line {anchor.lineno}"
-        return _Candidate(finding, chain, depth)
+        parent: ast.AST = chain.statements[depth - 1] if depth else self.tree
+        return _Candidate(finding, chain, depth, _block_of(parent, anchor))
 
-    def _shares_line(self, statement: ast.stmt) -> bool:
+    def _shares_line(self, statement: ast.stmt) -> str | None:
+        """Why a binding cannot go on a line of its own before ``statement``, if it cannot."""
         if getattr(statement, "decorator_list", None):
-            return False  # an ``@`` always starts its line
+            return None  # an ``@`` always starts its line
         before = self.lines[statement.lineno - 1].encode("utf-8")[: statement.col_offset]
-        return bool(before.strip(b" \t\f"))
+        before = before.strip(b" \t\f")
+        if not before:
+            return None
+        if before.endswith(b":"):  # ``else: x = ...``, ``case 1: x = ...``, ``if (a\n): x``
+            return "it is in a one-line compound statement"
+        return "its statement shares a line with another (after a semicolon)"
 
     def _add(self, candidate: _Candidate, groups: dict[object, Group], plan: Plan) -> None:
         site = candidate.finding.site

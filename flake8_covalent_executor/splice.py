@@ -44,6 +44,11 @@ class _Lines:
         end = self.starts[number] if number < len(self.starts) else len(self.data)
         return self.data[self.starts[number - 1] : end]
 
+    def ending(self, number: int) -> bytes:
+        """The line end of line ``number``, or the file's first one if it has none."""
+        text = self.line(number)
+        return text[len(text.rstrip(b"\r\n")) :] or self.newline
+
     def offset(self, line: int, col: int) -> int:
         """The byte offset of an ast position (columns count UTF-8 bytes of the line)."""
         if not 0 < line <= len(self.starts):
@@ -56,35 +61,44 @@ class _Lines:
         return start + len(before.encode(self.encoding))
 
 
-def _indent_of(lines: _Lines, line: int, col: int) -> bytes:
-    """The whitespace before a statement that starts a line. Raises SourceError when the
-    statement shares its line with another (``a = 1; b = f(...)``)."""
-    indent = lines.line(line)[:col]
-    if indent.strip(b" \t\f"):
+def _indent_of(lines: _Lines, line: int, col: int | None) -> bytes:
+    """The whitespace that starts a statement's first line. With ``col`` (the statement's
+    column), raises SourceError unless the statement is the first thing on that line
+    (``a = 1; b = f(...)``). A decorated statement has no ``col`` here: its ``@`` line may
+    hold a form feed, which Python's columns do not count from."""
+    text = lines.line(line)
+    indent = text[: len(text) - len(text.lstrip(b" \t\f"))]
+    if col is not None and len(indent) != col:
         raise SourceError("a site's statement shares its line with another; left alone")
     return indent
 
 
-def _start_line(lines: _Lines, statement: ast.stmt) -> int:
-    """The first line of a statement: a decorated one starts at its first ``@``."""
+def _start_line(lines: _Lines, statement: ast.stmt, floor: int) -> int:
+    """The first line of a statement: a decorated one starts at its first ``@``, on a line
+    below ``floor`` where it is the first thing (a form feed may stand before it)."""
     decorators: Sequence[ast.expr] = getattr(statement, "decorator_list", ())
     if not decorators:
         return statement.lineno
     line = decorators[0].lineno  # a parenthesised decorator may start lines below its ``@``
-    while line > 0:
-        text = lines.line(line)
-        if text[statement.col_offset : statement.col_offset + 1] == b"@":
+    while line > floor:
+        if lines.line(line).lstrip(b" \t\f").startswith(b"@"):
             return line
         line -= 1
     raise SourceError("cannot find where a decorated statement starts; left alone")
 
 
-def _gap(lines: _Lines, start: int, floor: int) -> int:
-    """The first of the blank and comment lines just above line ``start``, not above ``floor``."""
+def _gap(lines: _Lines, start: int, floor: int, indent: bytes) -> int:
+    """The first of the blank and comment lines just above line ``start``, not above
+    ``floor``. A comment indented deeper than the statement ends the block above it, so it
+    stays there."""
     line = start
     while line - 1 > floor:
         text = lines.line(line - 1)
-        if not (_BLANK.fullmatch(text) or _COMMENT.match(text)):
+        comment = _COMMENT.match(text)
+        if comment:
+            if len(text) - len(text.lstrip(b" \t\f")) > len(indent):
+                break
+        elif not _BLANK.fullmatch(text):
             break
         line -= 1
     return line
@@ -124,9 +138,10 @@ def _binding(lines: _Lines, plan: Plan, group: Group, edits: _Edits, first: bool
     """Insert ``name = <the first site's call, as written>`` before the group's anchor."""
     chain = plan.chains[id(group.first.site.node)]
     anchor, floor = anchor_statement(plan.tree, chain, group.anchor_depth)
-    start = _start_line(lines, anchor)
-    indent = _indent_of(lines, start, anchor.col_offset)
-    gap = _gap(lines, start, floor)
+    start = _start_line(lines, anchor, floor)
+    decorated = bool(getattr(anchor, "decorator_list", None))
+    indent = _indent_of(lines, start, None if decorated else anchor.col_offset)
+    gap = _gap(lines, start, floor, indent)
     # Above a module's first statement stand its shebang and encoding line: leave them first.
     head = start if anchor is plan.tree.body[0] else _after_marker(lines, gap, start)
     blanks = b""
@@ -140,7 +155,7 @@ def _binding(lines: _Lines, plan: Plan, group: Group, edits: _Edits, first: bool
             node.end_lineno or node.lineno, node.end_col_offset or 0
         )
     ]
-    text = indent + group.name.encode("ascii") + b" = " + call + lines.newline
+    text = indent + group.name.encode("ascii") + b" = " + call + lines.ending(start)
     where = lines.starts[head - 1]
     placed = edits.insert.setdefault(where, [])
     placed.append((blanks if first else b"") + text)

@@ -20,8 +20,8 @@ class _Comparison:
 
     def __init__(self, names: dict[int, str], new_names: set[str]) -> None:
         self.names, self.new_names = names, new_names
-        self.bindings: dict[str, list[ast.Assign]] = {}
-        self.first_use: dict[str, int] = {}
+        # each binding of a new name, with the old statement it stands before (None: last)
+        self.bindings: dict[str, list[tuple[ast.Assign, ast.stmt | None]]] = {}
 
     def same(self, old: ast.AST, new: ast.AST) -> bool:
         stack: list[tuple[Any, Any]] = [(old, new)]
@@ -31,14 +31,13 @@ class _Comparison:
             if name is not None:
                 if not (type(b) is ast.Name and b.id == name and type(b.ctx) is ast.Load):
                     return False
-                self.first_use[name] = min(self.first_use.get(name, b.lineno), b.lineno)
                 continue
             if a is b:  # shared objects: None, and each ``ctx`` instance
                 continue
             if type(a) is not type(b):
                 return False
             if isinstance(a, list):
-                b = self._set_bindings_aside(b)
+                b = self._set_bindings_aside(b, a)
                 if len(a) != len(b):
                     return False
                 stack.extend(zip(a, b))
@@ -48,14 +47,15 @@ class _Comparison:
                 return False
         return True
 
-    def _set_bindings_aside(self, items: list[Any]) -> list[Any]:
+    def _set_bindings_aside(self, items: list[Any], old: list[Any]) -> list[Any]:
         if not self.new_names or not items or not isinstance(items[0], ast.stmt):
             return items
-        kept = []
+        kept: list[Any] = []
         for item in items:
             target = item.targets[0] if type(item) is ast.Assign else None
             if type(target) is ast.Name and len(item.targets) == 1 and target.id in self.new_names:
-                self.bindings.setdefault(target.id, []).append(item)
+                following = old[len(kept)] if len(kept) < len(old) else None
+                self.bindings.setdefault(target.id, []).append((item, following))
             else:
                 kept.append(item)
         return kept
@@ -67,16 +67,19 @@ def equivalent(old_tree: ast.Module, new_tree: ast.Module, plan: Plan) -> str | 
     ``old_tree`` must be the tree the plan's sites belong to; neither tree is changed.
     """
     names = {id(f.site.node): g.name for g in plan.groups for f in g.findings}
-    firsts = {g.name: g.first.site.node for g in plan.groups if not g.reused}
-    comparison = _Comparison(names, set(firsts))
+    new = [g for g in plan.groups if not g.reused]
+    comparison = _Comparison(names, {g.name for g in new})
     if not comparison.same(old_tree, new_tree):
         return "the rewritten module differs from the original beyond the hoisting"
-    for name, call in firsts.items():
+    for group in new:
+        name, call = group.name, group.first.site.node
         bound = comparison.bindings.get(name, [])
-        if len(bound) != 1 or not _Comparison({}, set()).same(call, bound[0].value):
+        if len(bound) != 1 or not _Comparison({}, set()).same(call, bound[0][0].value):
             return f"{name} is not bound exactly once to the original construction"
-        if bound[0].lineno >= comparison.first_use.get(name, 0):
-            return f"{name} is not bound before its first use"
+        following = bound[0][1]
+        anchor = plan.chains[id(call)].statements[group.anchor_depth]
+        if following is not anchor:  # the anchor holds the first use: bound before it
+            return f"{name} is not bound in the block of, and just before, its planned statement"
     return None
 
 

@@ -1706,3 +1706,118 @@ case(
             return task()
     """,
 )
+
+# A form feed before the ``@``: Python's columns restart after it, the binding must not.
+case(
+    "form_feed_before_a_decorator_in_a_block",
+    "import covalent as ct\n"
+    "from covalent.executor import LocalExecutor\n\n"
+    "a, b = False, True\n\n\n"
+    "def dec(f):\n    return f\n\n\n"
+    "if a:\n    @dec\n    def x():\n        pass\n"
+    "if b:\n\f    @ct.electron(executor=LocalExecutor())\n    def y():\n        pass\n",
+    "16:28 CVX001",
+    after="import covalent as ct\n"
+    "from covalent.executor import LocalExecutor\n\n"
+    "a, b = False, True\n\n\n"
+    "def dec(f):\n    return f\n\n\n"
+    "if a:\n    @dec\n    def x():\n        pass\n"
+    "if b:\n\f    local_executor = LocalExecutor()\n"
+    "\f    @ct.electron(executor=local_executor)\n    def y():\n        pass\n",
+)
+
+case(
+    "each_branch_of_match_and_try_gets_its_own",
+    """
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+    cmd = 2
+
+
+    def g():
+        return 1
+
+
+    def risky():
+        raise ValueError
+
+
+    match cmd:
+        case 1:
+            a = ct.electron(g, executor=LocalExecutor())
+        case 2:
+            b = ct.electron(g, executor=LocalExecutor())
+    try:
+        risky()
+        c = ct.electron(g, executor=LocalExecutor(log_stdout="c.txt"))
+    except ValueError:
+        d = ct.electron(g, executor=LocalExecutor(log_stdout="c.txt"))
+    """,
+    "17:37 CVX001",
+    "19:37 CVX001",
+    "22:33 CVX001",
+    "22:33 CVX003",
+    "24:33 CVX001",
+    after="""
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+    cmd = 2
+
+
+    def g():
+        return 1
+
+
+    def risky():
+        raise ValueError
+
+
+    match cmd:
+        case 1:
+            local_executor = LocalExecutor()
+            a = ct.electron(g, executor=local_executor)
+        case 2:
+            local_executor_2 = LocalExecutor()
+            b = ct.electron(g, executor=local_executor_2)
+    try:
+        risky()
+        local_executor_3 = LocalExecutor(log_stdout="c.txt")
+        c = ct.electron(g, executor=local_executor_3)
+    except ValueError:
+        local_executor_4 = LocalExecutor(log_stdout="c.txt")
+        d = ct.electron(g, executor=local_executor_4)
+    """,
+)
+
+case(
+    "a_comment_closing_the_block_above_stays_there",
+    """
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+
+    def g():
+        x = 1
+        # return x + 1  (disabled)
+
+    # the task
+    y = ct.electron(g, executor=LocalExecutor())
+    """,
+    "10:29 CVX001",
+    after="""
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+
+    def g():
+        x = 1
+        # return x + 1  (disabled)
+
+    local_executor = LocalExecutor()
+
+    # the task
+    y = ct.electron(g, executor=local_executor)
+    """,
+)

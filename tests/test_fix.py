@@ -69,6 +69,13 @@ def _seed_bytes(newline: bytes = b"\n") -> tuple[bytes, bytes]:
     "name, before, after",
     [
         ("crlf", *_seed_bytes(b"\r\n")),
+        (  # a new line takes the ending of the line it goes before, not the file's first
+            "mixed_endings",
+            *(
+                data.split(b"\n", 1)[0] + b"\n" + data.split(b"\n", 1)[1].replace(b"\n", b"\r\n")
+                for data in _seed_bytes()
+            ),
+        ),
         ("bom", *(b"\xef\xbb\xbf" + data for data in _seed_bytes())),
         (
             "latin1",
@@ -123,6 +130,18 @@ def test_every_line_ending_python_knows_is_kept(tmp_path: Path, ending: bytes) -
     assert result.returncode == 1, result.stderr
     assert path.read_bytes() == SEED.fixed.encode().replace(b"\n", ending)
     assert fix(str(path)).returncode == 0
+
+
+def test_a_one_line_handler_body_is_named_as_such(tmp_path: Path) -> None:
+    path = tmp_path / "handler.py"
+    path.write_text(
+        "import covalent as ct\nfrom covalent.executor import LocalExecutor\n\n"
+        "try:\n    import numpy\nexcept ImportError: t = ct.electron(print, "
+        "executor=LocalExecutor())\n"
+    )
+    result = fix(str(path))
+    assert result.returncode == 0
+    assert "CVX001 left alone: it is in a one-line compound statement" in result.stderr
 
 
 def test_syntax_error_is_named_and_others_are_fixed(tmp_path: Path) -> None:

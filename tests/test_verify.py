@@ -53,7 +53,7 @@ def test_a_correct_rewrite_passes() -> None:
         (lambda b: b.replace(b"return [1, 2, 3]", b"return [1, 2, 4]"), "differs"),
         (lambda b: b.replace(b'"/tmp/task_2.txt")\n', b'"/tmp/task_3.txt")\n', 1), "bound"),
         (lambda b: b.replace(b"=local_executor_2)", b"=local_executor)"), "differs"),
-        (_bind_after_use, "not bound before its first use"),
+        (_bind_after_use, "not bound in the block of, and just before, its planned statement"),
         (_bind_twice, "not bound exactly once"),
     ],
     ids=[
@@ -70,6 +70,19 @@ def test_equivalence_catches(corrupt, problem: str) -> None:  # type: ignore[no-
     broken = corrupt(new)
     assert broken != new
     assert problem in (equivalent(plan.tree, ast.parse(broken), plan) or "")
+
+
+def test_a_binding_in_another_block_is_caught() -> None:
+    """Above its first use, but in a block that may not run (the bug a form feed before an
+    ``@`` once caused): the block check says no."""
+    case = next(c for c in CASES if c.id == "form_feed_before_a_decorator_in_a_block")
+    source = Source.from_bytes(case.source.encode())
+    plan = plan_fix(source, "ff.py", Options(), unsafe=False)
+    binding = b"\f    local_executor = LocalExecutor()\n"
+    moved = case.fixed.encode().replace(binding, b"")
+    moved = moved.replace(b"    @dec\n", b"    local_executor = LocalExecutor()\n    @dec\n")
+    problem = equivalent(plan.tree, ast.parse(moved), plan) or ""
+    assert "not bound in the block of, and just before, its planned statement" in problem
 
 
 def test_neither_tree_is_changed_by_the_comparison() -> None:
