@@ -14,7 +14,7 @@ from .check import map_paths, read_input
 from .fix import FixResult, fix_source
 from .notebook import is_notebook
 from .notebook_fix import fix_notebook
-from .source import Source, SourceError
+from .source import Source, SourceError, python_lines
 from .writing import remove_stale_temporaries, write_atomically
 
 
@@ -77,8 +77,8 @@ def run_fix(
 
 
 def unified_diff(result: FixResult, encoding: str = "utf-8") -> str:
-    old = result.old.decode(encoding, "replace").splitlines(keepends=True)
-    new = (result.new or b"").decode(encoding, "replace").splitlines(keepends=True)
+    old = python_lines(result.old.decode(encoding, "replace"))
+    new = python_lines((result.new or b"").decode(encoding, "replace"))
     absolute = result.path.startswith("/")
     before, after = (result.path,) * 2 if absolute else (f"a/{result.path}", f"b/{result.path}")
     return "".join(difflib.unified_diff(old, new, before, after))

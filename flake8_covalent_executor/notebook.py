@@ -19,7 +19,7 @@ from typing import Any
 
 from .analysis import Options
 from .detector import Finding, may_have_findings
-from .source import SourceError
+from .source import SourceError, python_lines
 
 NOTEBOOK_SUFFIX = ".ipynb"
 # The first line of the module: cells are JSON text, so the module is UTF-8 whatever a
@@ -222,7 +222,7 @@ class VirtualModule:
         SourceError when its markers are not those of this module."""
         pieces: dict[int, list[str]] = {}
         current: list[str] = []
-        lines = _lines(data.decode("utf-8"))
+        lines = python_lines(data.decode("utf-8"))
         if not lines or lines[0] != _HEADER + self.newline:
             raise SourceError("the rewritten cells lost their first line; left alone")
         for line in lines[1:]:
@@ -291,7 +291,7 @@ def virtual_module(notebook: Notebook, prefilter: Options | None = None) -> Virt
             continue
         chunks += [_MARKER.format(number) + module.newline, _to_module(python, module.newline)]
         module.parts.append(Part(number, python, line + 1, magic))
-        line += 1 + len(_lines(python))
+        line += 1 + len(python_lines(python))
     module.data = "".join(chunks).encode("utf-8")
     module.reserved = frozenset(reserved)
     return module
@@ -312,7 +312,7 @@ def _python_text(text: str) -> tuple[str, str | None]:
     Raises _LeftOut."""
     if _parse_problem(text) is None:
         return text, None
-    lines = _lines(text)
+    lines = python_lines(text)
     first = next((i for i, line in enumerate(lines) if line.strip()), 0)
     magic = None
     head = lines[first].strip() if lines else ""
@@ -337,11 +337,6 @@ def _parse_problem(text: str) -> str | None:
     except (ValueError, RecursionError, MemoryError) as error:
         return f"cannot parse: {type(error).__name__}"
     return None
-
-
-def _lines(text: str) -> list[str]:
-    """Lines as Python counts them (only \\n, \\r\\n and \\r end a line), ends kept."""
-    return re.findall(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$", text)
 
 
 def _newline_of(line: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import io
+import re
 import tokenize
 from dataclasses import dataclass
 
@@ -47,6 +48,12 @@ class Source:
             raise SourceError(f"cannot parse: {_one_line(error)}") from None
         except (RecursionError, MemoryError):
             raise SourceError("cannot parse: too deeply nested") from None
+
+
+def python_lines(text: str) -> list[str]:
+    """Lines as Python counts them (only \\n, \\r\\n and \\r end a line, not the form feeds
+    and other separators ``str.splitlines`` also splits at), ends kept."""
+    return re.findall(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$", text)
 
 
 def _one_line(error: BaseException) -> str:

@@ -132,6 +132,16 @@ def test_every_line_ending_python_knows_is_kept(tmp_path: Path, ending: bytes) -
     assert fix(str(path)).returncode == 0
 
 
+def test_diff_splits_lines_only_where_python_does(tmp_path: Path) -> None:
+    """A form feed inside a line is not a line break (``str.splitlines`` thinks it is)."""
+    path = tmp_path / "paged.py"
+    source = SEED.source.replace("\n@ct.", "\n# page\fbreak\n@ct.", 1)
+    path.write_text(source)
+    diff = fix("--diff", str(path)).stdout
+    assert " # page\fbreak\n" in diff
+    assert not [line for line in diff.split("\n") if line.startswith("break")]
+
+
 def test_a_one_line_handler_body_is_named_as_such(tmp_path: Path) -> None:
     path = tmp_path / "handler.py"
     path.write_text(
