@@ -65,6 +65,7 @@ class ModuleIndex:
         self.chains: dict[int, Chain] = {}
         self.names: set[str] = set()
         self.bindings: dict[str, int] = {}
+        self.in_fstring: set[int] = set()  # calls inside an f-string (by ``id``)
         stack: list[tuple[ast.AST, tuple[ast.stmt, ...], tuple[str, ...]]] = [(tree, (), ())]
         while stack:
             node, statements, fields = stack.pop()
@@ -106,6 +107,8 @@ class ModuleIndex:
             head = dotted_name(node.value) if not isinstance(node.ctx, ast.Load) else None
             if head:
                 self._bound(head.partition(".")[0], 2)
+        elif isinstance(node, ast.JoinedStr):
+            self.in_fstring.update(id(n) for n in ast.walk(node) if isinstance(n, ast.Call))
         elif isinstance(node, ast.MatchMapping):
             if node.rest:
                 self.names.add(node.rest)
@@ -129,7 +132,6 @@ _NAMELESS = frozenset(
         ast.Return,
         ast.BinOp,
         ast.Subscript,
-        ast.JoinedStr,
         ast.FormattedValue,
         ast.List,
         ast.Tuple,
@@ -300,7 +302,7 @@ class Planner:
     def __init__(self, tree: ast.Module, lines: list[str], sites: list[Site]) -> None:
         self.tree, self.lines = tree, lines
         index = ModuleIndex(tree)
-        self.chains, self.taken = index.chains, index.names
+        self.chains, self.taken, self.in_fstring = index.chains, index.names, index.in_fstring
         module = build_scope(tree, "module")
         self.module_names = set(module.others) | set(module.imports)
         self.existing = _existing_instances(tree, sites, index.bindings)
@@ -333,6 +335,8 @@ class Planner:
         anchor = chain.statements[depth]
         if depth and anchor.lineno == chain.statements[depth - 1].lineno:
             return "it is in a one-line compound statement"
+        if id(call) in self.in_fstring:  # ``f"{x=}"`` holds its own source text, too
+            return "it is inside an f-string"
         shared = self._shares_line(anchor)
         if shared is not None:
             return shared

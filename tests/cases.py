@@ -1821,3 +1821,35 @@ case(
     y = ct.electron(g, executor=local_executor)
     """,
 )
+
+case(
+    "inside_an_f_string",
+    """
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+
+    def g():
+        return 1
+
+
+    label = f"{ct.electron(g, executor=LocalExecutor())=}"
+    t = ct.electron(g, executor=LocalExecutor())
+    """,
+    "9:36 CVX001",
+    "10:29 CVX001",
+    after="""
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+
+    def g():
+        return 1
+
+
+    label = f"{ct.electron(g, executor=LocalExecutor())=}"
+    local_executor = LocalExecutor()
+    t = ct.electron(g, executor=local_executor)
+    """,
+    notes="left alone: f'{x=}' also holds the call's source text, which the fix would change",
+)
