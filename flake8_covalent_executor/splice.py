@@ -149,16 +149,46 @@ def _binding(lines: _Lines, plan: Plan, group: Group, edits: _Edits, first: bool
     while line < start and _BLANK.fullmatch(lines.line(line)):
         blanks += lines.line(line)
         line += 1
-    node = group.first.site.node
-    call = lines.data[
-        lines.offset(node.lineno, node.col_offset) : lines.offset(
-            node.end_lineno or node.lineno, node.end_col_offset or 0
-        )
-    ]
+    call = _call_text(lines, group.first.site.node, indent)
     text = indent + group.name.encode("ascii") + b" = " + call + lines.ending(start)
     where = lines.starts[head - 1]
     placed = edits.insert.setdefault(where, [])
     placed.append((blanks if first else b"") + text)
+
+
+_LINE = re.compile(rb"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+def _call_text(lines: _Lines, node: ast.expr, indent: bytes) -> bytes:
+    """The call as written, for its binding. A call over several lines moves left as far as
+    its binding is less indented than the line it started on, when that is plain spaces
+    and no string in it spans lines (the text of such a string must not change)."""
+    start = lines.offset(node.lineno, node.col_offset)
+    end = lines.offset(node.end_lineno or node.lineno, node.end_col_offset or 0)
+    call = lines.data[start:end]
+    if (node.end_lineno or node.lineno) == node.lineno:
+        return call
+    first = lines.line(node.lineno)
+    shift = len(first) - len(first.lstrip(b" ")) - len(indent)
+    if shift <= 0 or indent.strip(b" ") or _string_spans_lines(node):
+        return call
+    parts = _LINE.findall(call)
+    moved = [parts[0]]
+    for part in parts[1:]:
+        if part[:shift] == b" " * shift:
+            moved.append(part[shift:])
+        elif part.strip(b" \r\n"):
+            return call  # a line indented less, or with tabs: keep the call as written
+        else:
+            moved.append(part)
+    return b"".join(moved)
+
+
+def _string_spans_lines(node: ast.expr) -> bool:
+    return any(
+        isinstance(n, (ast.Constant, ast.JoinedStr)) and n.lineno != n.end_lineno
+        for n in ast.walk(node)
+    )
 
 
 def _after_marker(lines: _Lines, gap: int, start: int) -> int:

@@ -1440,8 +1440,8 @@ case(
 
 
     local_executor = LocalExecutor(  # the login node
-            log_stdout="out.log",  # rotated nightly
-        )
+        log_stdout="out.log",  # rotated nightly
+    )
 
 
     @ct.electron(
@@ -1852,4 +1852,62 @@ case(
     t = ct.electron(g, executor=local_executor)
     """,
     notes="left alone: f'{x=}' also holds the call's source text, which the fix would change",
+)
+
+# A call over several lines moves left with its binding, unless a string in it spans lines
+# (its text must not change) or a line of it is indented less than the shift.
+case(
+    "multi_line_calls_move_left_unless_a_string_spans_lines",
+    """
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+    if True:
+        @ct.electron(
+            executor=LocalExecutor(
+                log_stdout="a.log",
+                log_stderr="a.err",
+            ),
+        )
+        def a():
+            return 1
+
+        @ct.electron(
+            executor=LocalExecutor(
+                log_stdout=\"\"\"b
+                .log\"\"\",
+            ),
+        )
+        def b():
+            return 2
+    """,
+    "6:18 CVX001",
+    "15:18 CVX001",
+    "15:18 CVX003",
+    after="""
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+    if True:
+        local_executor = LocalExecutor(
+            log_stdout="a.log",
+            log_stderr="a.err",
+        )
+        @ct.electron(
+            executor=local_executor,
+        )
+        def a():
+            return 1
+
+        local_executor_2 = LocalExecutor(
+                log_stdout=\"\"\"b
+                .log\"\"\",
+            )
+
+        @ct.electron(
+            executor=local_executor_2,
+        )
+        def b():
+            return 2
+    """,
 )
