@@ -234,7 +234,8 @@ class VirtualModule:
         if list(pieces) != [p.cell for p in self.parts]:
             raise SourceError("the rewritten cells lost a cell marker; left alone")
         return {
-            p.cell: _from_module("".join(pieces[p.cell]), p.text, self.newline) for p in self.parts
+            p.cell: _from_module("".join(pieces[p.cell]), p.text, _newline(p.text, self.newline))
+            for p in self.parts
         }
 
     def changed_cells(self, data: bytes) -> dict[int, str]:
@@ -249,6 +250,12 @@ class VirtualModule:
                 raise SourceError(f"the fix would change cell_{part.cell}, which has magics")
             changed[part.cell] = new[part.cell]
         return changed
+
+
+def _newline(text: str, default: str) -> str:
+    """The first line ending in ``text``, else ``default``."""
+    found = re.search(r"\r\n|\r|\n", text)
+    return found[0] if found else default
 
 
 def _to_module(text: str, newline: str) -> str:
@@ -289,7 +296,8 @@ def virtual_module(notebook: Notebook, prefilter: Options | None = None) -> Virt
             if str(reason):
                 module.notes.append(f"cell_{number}: skipped: {reason}")
             continue
-        chunks += [_MARKER.format(number) + module.newline, _to_module(python, module.newline)]
+        ending = _newline(python, module.newline)  # the cell's own: a new line in it takes it
+        chunks += [_MARKER.format(number) + module.newline, _to_module(python, ending)]
         module.parts.append(Part(number, python, line + 1, magic))
         line += 1 + len(python_lines(python))
     module.data = "".join(chunks).encode("utf-8")

@@ -385,6 +385,27 @@ def test_cells_with_crlf_get_crlf_lines(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize("first, second", [("\r\n", "\n"), ("\n", "\r\n")])
+def test_each_cell_keeps_its_own_line_ending(tmp_path: Path, first: str, second: str) -> None:
+    """The binding takes the ending of the cell it goes in, even when the site is on the
+    cell's last line (Jupyter ends no cell with a newline) and another cell came first."""
+    path = tmp_path / "mixed.ipynb"
+    site = "y = 1\nt = ct.electron(print, executor=LocalExecutor())"
+    path.write_bytes(
+        notebook(("code", IMPORTS.replace("\n", first)), ("code", site.replace("\n", second)))
+    )
+    assert fix(str(path)).returncode == 1
+    cells = json.loads(path.read_bytes())["cells"]
+    assert source_of(cells[1]) == second.join(
+        [
+            "y = 1",
+            "local_executor = LocalExecutor()",
+            "t = ct.electron(print, executor=local_executor)",
+        ]
+    )
+    assert source_of(cells[0]) == IMPORTS.replace("\n", first)
+
+
 @pytest.mark.parametrize(
     "layout",
     [
