@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import ast
 import codecs
+import io
 import re
+import tokenize
 from collections.abc import Sequence
 
 from .plan import Group, Plan, anchor_statement
@@ -96,7 +98,7 @@ def _gap(lines: _Lines, start: int, floor: int, indent: bytes) -> int:
         text = lines.line(line - 1)
         comment = _COMMENT.match(text)
         if comment:
-            if len(text) - len(text.lstrip(b" \t\f")) > len(indent):
+            if _width(text[: len(text) - len(text.lstrip(b" \t\f"))]) > _width(indent):
                 break
         elif not _BLANK.fullmatch(text):
             break
@@ -141,6 +143,7 @@ def _binding(lines: _Lines, plan: Plan, group: Group, edits: _Edits, first: bool
     start = _start_line(lines, anchor, floor)
     decorated = bool(getattr(anchor, "decorator_list", None))
     indent = _indent_of(lines, start, None if decorated else anchor.col_offset)
+    indent = indent[indent.rfind(b"\f") + 1 :]  # a page break stays where it was
     gap = _gap(lines, start, floor, indent)
     # Above a module's first statement stand its shebang and encoding line: leave them first.
     head = start if anchor is plan.tree.body[0] else _after_marker(lines, gap, start)
@@ -157,38 +160,77 @@ def _binding(lines: _Lines, plan: Plan, group: Group, edits: _Edits, first: bool
 
 
 _LINE = re.compile(rb"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+_CLOSING = (b")", b"]", b"}")
 
 
 def _call_text(lines: _Lines, node: ast.expr, indent: bytes) -> bytes:
-    """The call as written, for its binding. A call over several lines moves left as far as
-    its binding is less indented than the line it started on, when that is plain spaces
-    and no string in it spans lines (the text of such a string must not change)."""
+    """The call as written, for its binding. Over several lines, it moves left with its
+    binding (see ``_moved_left``), and it is put in parentheses if it would not parse on
+    its own (``executor\\n.SSHExecutor(...)`` breaks a line outside its brackets)."""
     start = lines.offset(node.lineno, node.col_offset)
     end = lines.offset(node.end_lineno or node.lineno, node.end_col_offset or 0)
     call = lines.data[start:end]
     if (node.end_lineno or node.lineno) == node.lineno:
         return call
-    first = lines.line(node.lineno)
-    shift = len(first) - len(first.lstrip(b" ")) - len(indent)
-    if shift <= 0 or indent.strip(b" ") or _string_spans_lines(node):
-        return call
+    text = _moved_left(call, indent, lines.encoding) or call
+    try:
+        ast.parse("_ = " + text.decode(lines.encoding))
+    except (SyntaxError, ValueError, UnicodeDecodeError):
+        text = b"(" + text + b")"
+    return text
+
+
+def _moved_left(call: bytes, indent: bytes, encoding: str) -> bytes | None:
+    """A call in hanging style (its last line starts with its closing bracket), with every
+    line indented like that last line re-indented like its binding. None when it is not in
+    that style, or a line of code in it is indented less, or a string in it spans lines
+    (its text must not change)."""
     parts = _LINE.findall(call)
+    last = parts[-1]
+    body = last.lstrip(b" \t")
+    base = last[: len(last) - len(body)]
+    if not body.startswith(_CLOSING) or base == indent or not base.startswith(indent):
+        return None
+    if _string_spans_lines(call, encoding):
+        return None
     moved = [parts[0]]
     for part in parts[1:]:
-        if part[:shift] == b" " * shift:
-            moved.append(part[shift:])
-        elif part.strip(b" \r\n"):
-            return call  # a line indented less, or with tabs: keep the call as written
+        if part.startswith(base):
+            moved.append(indent + part[len(base) :])
+        elif part.strip(b" \t\f\r\n") and not part.lstrip(b" \t\f").startswith(b"#"):
+            return None
         else:
-            moved.append(part)
+            moved.append(part)  # a blank line, or a comment wherever it stands
     return b"".join(moved)
 
 
-def _string_spans_lines(node: ast.expr) -> bool:
-    return any(
-        isinstance(n, (ast.Constant, ast.JoinedStr)) and n.lineno != n.end_lineno
-        for n in ast.walk(node)
-    )
+def _string_spans_lines(call: bytes, encoding: str) -> bool:
+    """True when a string token of the call (an f-string: from its start to its end) spans
+    lines; also when the call cannot be tokenized on its own."""
+    fstring_rows: list[int] = []
+    try:
+        text = call.decode(encoding)
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type == tokenize.STRING and token.start[0] != token.end[0]:
+                return True
+            if token.type == _FSTRING_START:
+                fstring_rows.append(token.start[0])
+            elif token.type == _FSTRING_END and fstring_rows.pop() != token.end[0]:
+                return True
+    except (tokenize.TokenError, SyntaxError, UnicodeDecodeError, IndexError):
+        return True
+    return False
+
+
+# Python 3.12 splits f-strings into tokens; before, an f-string is one STRING token.
+_FSTRING_START = getattr(tokenize, "FSTRING_START", -1)
+_FSTRING_END = getattr(tokenize, "FSTRING_END", -1)
+
+
+def _width(indent: bytes) -> int:
+    """The column an indentation reaches, as Python counts it (a form feed restarts it,
+    a tab goes to the next multiple of 8)."""
+    return len(indent[indent.rfind(b"\f") + 1 :].expandtabs(8))
 
 
 def _after_marker(lines: _Lines, gap: int, start: int) -> int:

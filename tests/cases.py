@@ -1722,7 +1722,7 @@ case(
     "a, b = False, True\n\n\n"
     "def dec(f):\n    return f\n\n\n"
     "if a:\n    @dec\n    def x():\n        pass\n"
-    "if b:\n\f    local_executor = LocalExecutor()\n"
+    "if b:\n    local_executor = LocalExecutor()\n"
     "\f    @ct.electron(executor=local_executor)\n    def y():\n        pass\n",
 )
 
@@ -1910,4 +1910,32 @@ case(
         def b():
             return 2
     """,
+)
+
+# A callee broken over lines inside the entry point's brackets: its binding gets brackets of
+# its own. Tabs, and strings joined over lines, move left with the rest of the call.
+case(
+    "callee_over_lines_and_tab_indented_call",
+    (
+        "import covalent as ct\nfrom covalent import executor\n\n\n"
+        "@ct.electron(executor=executor\n"
+        '             .LocalExecutor(log_stdout="a.log"))\n'
+        "def a():\n    return 1\n\n\n"
+        "if True:\n\t@ct.electron(\n\t\texecutor=executor.LocalExecutor(\n"
+        '\t\t\tlog_stdout="b.log",\n\t\t\tlog_stderr="b.err"\n\t\t\t           "r",\n'
+        "\t\t),\n\t)\n\tdef b():\n\t\treturn 2\n"
+    ),
+    "5:23 CVX001",
+    "13:12 CVX001",
+    "13:12 CVX003",
+    after=(
+        "import covalent as ct\nfrom covalent import executor\n\n\n"
+        "local_executor = (executor\n"
+        '             .LocalExecutor(log_stdout="a.log"))\n\n\n'
+        "@ct.electron(executor=local_executor)\n"
+        "def a():\n    return 1\n\n\n"
+        "if True:\n\tlocal_executor_2 = executor.LocalExecutor(\n"
+        '\t\tlog_stdout="b.log",\n\t\tlog_stderr="b.err"\n\t\t           "r",\n'
+        "\t)\n\t@ct.electron(\n\t\texecutor=local_executor_2,\n\t)\n\tdef b():\n\t\treturn 2\n"
+    ),
 )

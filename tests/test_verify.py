@@ -78,8 +78,9 @@ def test_a_binding_in_another_block_is_caught() -> None:
     case = next(c for c in CASES if c.id == "form_feed_before_a_decorator_in_a_block")
     source = Source.from_bytes(case.source.encode())
     plan = plan_fix(source, "ff.py", Options(), unsafe=False)
-    binding = b"\f    local_executor = LocalExecutor()\n"
-    moved = case.fixed.encode().replace(binding, b"")
+    binding = b"    local_executor = LocalExecutor()\n\f"
+    assert binding in case.fixed.encode()
+    moved = case.fixed.encode().replace(binding, b"\f")
     moved = moved.replace(b"    @dec\n", b"    local_executor = LocalExecutor()\n    @dec\n")
     problem = equivalent(plan.tree, ast.parse(moved), plan) or ""
     assert "not bound in the block of, and just before, its planned statement" in problem
