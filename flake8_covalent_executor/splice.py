@@ -66,8 +66,8 @@ class _Lines:
 def _indent_of(lines: _Lines, line: int, col: int | None) -> bytes:
     """The whitespace that starts a statement's first line. With ``col`` (the statement's
     column), raises SourceError unless the statement is the first thing on that line
-    (``a = 1; b = f(...)``). A decorated statement has no ``col`` here: its ``@`` line may
-    hold a form feed, which Python's columns do not count from."""
+    (``a = 1; b = f(...)``). A decorated statement has no ``col`` here: ast gives the column
+    of its ``def`` line, and its ``@`` line may be indented differently (a form feed)."""
     text = lines.line(line)
     indent = text[: len(text) - len(text.lstrip(b" \t\f"))]
     if col is not None and len(indent) != col:
