@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cases import CASES, Case
@@ -76,3 +78,20 @@ def case_outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str
                 outputs[tool].setdefault(Path(line.split(":", 1)[0]).stem, "")
                 outputs[tool][Path(line.split(":", 1)[0]).stem] += line + "\n"
     return outputs
+
+
+PROBE = Path(__file__).with_name("semantic_probe.py")
+
+
+def probe(directory: Path) -> dict[str, Any]:
+    """What Covalent recorded for each module of ``directory``, imported in a process of its
+    own by ``semantic_probe.py``."""
+    result = subprocess.run(
+        [sys.executable, str(PROBE), str(directory)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=directory,
+    )
+    assert result.returncode == 0, result.stderr
+    return dict(json.loads(result.stdout.splitlines()[-1]))

@@ -12,7 +12,6 @@ Profiles: see robust_helpers.fuzz_settings (CVX_FUZZ_PROFILE=deep for a long loc
 from __future__ import annotations
 
 import ast
-import json
 import re
 import subprocess
 import sys
@@ -25,6 +24,7 @@ from typing import Any
 
 import hypothesmith
 import pytest
+from conftest import probe
 from hypothesis import assume, given
 from hypothesis import strategies as st
 from robust_helpers import LEDGER, SCALE, fuzz_settings
@@ -247,21 +247,8 @@ def test_random_workflow_modules() -> None:
 
 
 # -- the semantic tier on generated modules -------------------------------------------------
-PROBE = Path(__file__).with_name("semantic_probe.py")
 CONDITIONAL = re.compile(r"\) if FLAG else |\) or ")
 KNOWN_PICKLE = "cannot pickle '_thread.lock' object"
-
-
-def _probe(directory: Path) -> dict[str, Any]:
-    result = subprocess.run(
-        [sys.executable, str(PROBE), str(directory)],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=directory,
-    )
-    assert result.returncode == 0, result.stderr
-    return dict(json.loads(result.stdout.splitlines()[-1]))
 
 
 def _fix_directory(directory: Path, *flags: str, changes: bool = True) -> str:
@@ -287,7 +274,7 @@ def test_generated_workflows_mean_the_same_to_covalent(tmp_path: Path) -> None:
     _fix_directory(sides["safe"])
     _fix_directory(sides["unsafe"], "--unsafe-fixes")
     with ThreadPoolExecutor(max_workers=3) as pool:
-        before, safe, unsafe = pool.map(_probe, sides.values())
+        before, safe, unsafe = pool.map(probe, sides.values())
     tally: Counter[str] = Counter()
     for name, old in before.items():
         new = safe[name]
@@ -347,7 +334,7 @@ def test_unsafe_fix_keeps_a_lattice_importable(tmp_path: Path) -> None:
         (directory / "flow.py").write_text(LATTICE_BODY.lstrip(), encoding="utf-8")
     said = _fix_directory(after, "--unsafe-fixes", changes=False)
     assert "left alone: it is inside a function Covalent decorates" in said
-    old, new = _probe(before)["flow"], _probe(after)["flow"]
+    old, new = probe(before)["flow"], probe(after)["flow"]
     LEDGER.add(
         "Problems this tier found, now fixed",
         "`fix --unsafe-fixes` on a lattice whose body builds `ct.executor.LocalExecutor()`",
@@ -382,7 +369,7 @@ def test_fix_builds_no_executor_the_code_did_not(tmp_path: Path) -> None:
         (directory / "flow.py").write_text(CONDITIONAL_VALUE.lstrip(), encoding="utf-8")
     said = _fix_directory(after, changes=False)
     assert said.count("left alone: it is built only when its branch") == 2
-    old, new = _probe(before)["flow"], _probe(after)["flow"]
+    old, new = probe(before)["flow"], probe(after)["flow"]
     LEDGER.add(
         "Problems this tier found, now fixed",
         '`fix` on `executor=LocalExecutor(workdir="/scratch") if ON_CLUSTER else LocalExecutor()`',

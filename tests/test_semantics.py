@@ -7,7 +7,6 @@ and fewer executors may be constructed, never more.
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path
@@ -15,23 +14,10 @@ from typing import Any
 
 import pytest
 from cases import CASES
-from conftest import ROOT
+from conftest import ROOT, probe
 
 pytest.importorskip("covalent", reason="the semantic tier needs covalent==0.240.0")
-PROBE = Path(__file__).with_name("semantic_probe.py")
 CHANGED = [c for c in CASES if c.fixed_unsafe != c.source and not c.options]
-
-
-def _probe(directory: Path) -> dict[str, Any]:
-    result = subprocess.run(
-        [sys.executable, str(PROBE), str(directory)],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=directory,
-    )
-    assert result.returncode == 0, result.stderr
-    return dict(json.loads(result.stdout.splitlines()[-1]))
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +44,7 @@ def sides(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], dic
         check=False,
     )
     assert fixed.returncode == 1, fixed.stderr
-    return _probe(before), _probe(after)
+    return probe(before), probe(after)
 
 
 def test_enough_cases_import(sides: tuple[dict[str, Any], dict[str, Any]]) -> None:
@@ -112,7 +98,7 @@ def notebook_sides(
         check=False,
     )
     assert fixed.returncode == 1, fixed.stderr
-    return _probe(before), _probe(after)
+    return probe(before), probe(after)
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
