@@ -1,19 +1,14 @@
-"""One file in, its reportable findings out: prefilter, parse, detect, noqa, selection."""
+"""One file in, its reportable findings out: the detector's pipeline, then noqa and selection."""
 
 from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
 
-from .detector import (
-    Finding,
-    Site,
-    find_sites,
-    findings_for_sites,
-    keyword_lines,
-    may_have_findings,
-)
+from .detector import detect
+from .findings import Finding, Site
 from .noqa import file_is_ignored, is_suppressed, may_have_noqa, noqa_lines
+from .rules import WHOLE_MODULE
 from .selection import Selection
 from .settings import Settings
 from .source import Source
@@ -30,7 +25,7 @@ class Options:
 
     @property
     def all_rules(self) -> bool:
-        return self.selection.is_selected("CVX003")
+        return any(self.selection.is_selected(code) for code in WHOLE_MODULE)
 
 
 @dataclass
@@ -45,31 +40,29 @@ class Report:
 
 def analyze(source: Source, filename: str, options: Options) -> Report:
     """Check one file. Raises SourceError when it cannot be decoded or parsed."""
-    if not may_have_findings(source.data, options.settings, options.all_rules):
+    found = detect(
+        source.data,
+        lambda: source.parse(filename),
+        options.settings,
+        options.all_rules,
+        options.whole_module,
+    )
+    if found is None:
         return Report()
-    tree = source.parse(filename)
-    whole = options.all_rules or options.whole_module
-    only = None if whole else keyword_lines(source.data)
-    sites = find_sites(tree, options.settings, only)
-    found = findings_for_sites(sites, all_rules=options.all_rules)
-    report = Report(tree=tree, sites=sites)
-    if not found:
+    report = Report(tree=found.tree, sites=found.sites)
+    if not found.findings:
         return report
     noqa: dict[int, str] = {}
     # Tokenizing for noqa costs more than the rest of the check: only when one can be there.
     if not options.disable_noqa and may_have_noqa(source.data, source.encoding):
         lines = source.lines()
         if file_is_ignored(lines):
-            report.suppressed = found
+            report.suppressed = found.findings
             return report
         noqa = noqa_lines(lines)
-    for finding in found:
+    for finding in found.findings:
         if not options.selection.is_selected(finding.code):
             continue
-        target = report.suppressed if _suppressed(finding, noqa) else report.findings
-        target.append(finding)
+        suppressed = is_suppressed(finding.code, noqa.get(finding.line))
+        (report.suppressed if suppressed else report.findings).append(finding)
     return report
-
-
-def _suppressed(finding: Finding, noqa: dict[int, str]) -> bool:
-    return is_suppressed(finding.code, noqa.get(finding.line))

@@ -11,16 +11,17 @@ from typing import TYPE_CHECKING
 
 from . import __version__
 from .analysis import Options
-from .check import WorkerError, cpu_count, location, run_check
+from .check import run_check
 from .config import ConfigError, read_settings, split_list
 from .files import iter_paths
 from .formats import FORMATS, json_rows, render
+from .parallel import WorkerError, cpu_count
+from .results import FixResult, location
 from .selection import Selection
 from .settings import Settings
 
-if TYPE_CHECKING:  # the fixer pulls in libcst: imported only when ``fix`` runs
-    from .fix import FixResult
-    from .fix_runner import FixMode
+if TYPE_CHECKING:  # the fixer's modules are imported only when ``fix`` runs
+    from .fix.runner import FixMode
 
 PROG = "flake8-covalent-executor"
 
@@ -173,13 +174,13 @@ def _report_check(args: argparse.Namespace, options: Options) -> int:
 
 
 def _fix(args: argparse.Namespace) -> int:
-    from .fix_runner import FixMode, Progress, Tally, run_fix
+    from .fix.runner import FixMode, Progress, Tally, run_fix
 
     options = options_from(args)
     mode = FixMode(write=not (args.diff or args.check), diff=args.diff, unsafe=args.unsafe_fixes)
     jobs = args.jobs or cpu_count()
     paths = list(args.paths)
-    progress = Progress(len(paths) if "-" in paths else sum(1 for _ in iter_paths(paths)))
+    progress = Progress(lambda: len(paths) if "-" in paths else sum(1 for _ in iter_paths(paths)))
     tally = Tally()
     for result in run_fix(paths, options, mode, jobs, args.stdin_filename):
         tally.add(result)
@@ -192,16 +193,15 @@ def _fix(args: argparse.Namespace) -> int:
 
 
 def _report_fix(result: FixResult, args: argparse.Namespace, mode: FixMode) -> None:
-    from .fix_runner import unified_diff
+    from .fix.runner import unified_diff
 
     if result.error is not None:
         sys.stderr.write(f"{result.path}: {result.error}\n")
     for note in result.notes:
         sys.stderr.write(f"{result.path}:{note}\n")
-    cells: list[int | None] = [*result.cells] if result.cells else [None] * len(result.skipped)
-    for cell, (finding, reason) in zip(cells, result.skipped):
-        where = location(cell, finding.line, finding.col)
-        sys.stderr.write(f"{result.path}:{where}: {finding.code} left alone: {reason}\n")
+    for cell, left in result.located():
+        where = location(cell, left.finding.line, left.finding.col)
+        sys.stderr.write(f"{result.path}:{where}: {left.finding.code} left alone: {left.reason}\n")
     if "-" in args.paths and result.path == args.stdin_filename and not mode.diff:
         sys.stdout.buffer.write(result.new if result.new is not None else result.old)
     elif mode.diff and result.new is not None:

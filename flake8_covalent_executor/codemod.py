@@ -12,7 +12,7 @@ import libcst as cst
 from libcst.codemod import CodemodContext, SkipFile, VisitorBasedCodemodCommand
 
 from .analysis import Options
-from .fix import fix_source
+from .fix.fixer import fix_module
 from .source import Source, SourceError
 
 
@@ -38,7 +38,7 @@ class HoistExecutorsCommand(VisitorBasedCodemodCommand):
         filename = self.context.filename or "<module>"
         try:
             source = Source.from_bytes(tree.bytes)
-            result = fix_source(source, filename, Options(), self.unsafe_fixes)
+            result = fix_module(source, filename, Options(), self.unsafe_fixes)
         except SourceError as error:
             raise SkipFile(str(error)) from None
         for finding, reason in result.skipped:

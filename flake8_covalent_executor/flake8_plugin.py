@@ -8,8 +8,8 @@ from collections.abc import Iterator, Sequence
 from typing import Any, ClassVar
 
 from . import __version__
-from .detector import find_sites, findings_for_sites, keyword_lines, may_have_findings
-from .rules import DEFAULT_IGNORED
+from .detector import detect
+from .rules import DEFAULT_IGNORED, WHOLE_MODULE
 from .selection import Selection
 from .settings import Settings
 
@@ -64,24 +64,13 @@ class Plugin:
             ignore=options.ignore,
             extend_ignore=options.extend_ignore or (),
         )
-        cls.all_rules = selection.is_selected("CVX003")
+        cls.all_rules = any(selection.is_selected(code) for code in WHOLE_MODULE)
 
     def run(self) -> Iterator[tuple[int, int, str, type[Plugin]]]:
         source = "".join(self.lines).encode("utf-8", "surrogatepass")
-        if not any(token in source for token in self.settings.prefilter_tokens()):
-            return
-        lines = None
-        if not self.all_rules:  # the keyword lines are both the prefilter and the pruning
-            lines = keyword_lines(source)
-            if lines == []:
-                return
-        elif not may_have_findings(source, self.settings, all_rules=True):
-            return
         try:
-            findings = findings_for_sites(
-                find_sites(self.tree, self.settings, lines), all_rules=self.all_rules
-            )
+            found = detect(source, lambda: self.tree, self.settings, self.all_rules)
         except RecursionError:  # nesting deeper than Python's stack: nothing we can report
             return
-        for finding in findings:
+        for finding in found.findings if found else ():
             yield finding.line, finding.col, finding.message, type(self)

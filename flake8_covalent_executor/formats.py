@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from .check import FileResult, Reportable, location
+from .results import CheckResult, Reported, location
 
 FORMATS = ("default", "json", "github")
 
 
-def _default(results: Sequence[FileResult]) -> str:
+def _default(results: Sequence[CheckResult]) -> str:
     return "".join(
         f"{r.path}:{location(cell, f.line, f.col)}: {f.message}\n"
         for r in results
@@ -18,7 +18,7 @@ def _default(results: Sequence[FileResult]) -> str:
     )
 
 
-def json_rows(result: FileResult) -> list[dict[str, object]]:
+def json_rows(result: CheckResult) -> list[dict[str, object]]:
     """One file's findings as JSON objects (small: safe to keep for a whole run)."""
     return [
         {
@@ -34,7 +34,7 @@ def json_rows(result: FileResult) -> list[dict[str, object]]:
     ]
 
 
-def _json(results: Sequence[FileResult]) -> str:
+def _json(results: Sequence[CheckResult]) -> str:
     return json.dumps([row for r in results for row in json_rows(r)], indent=2) + "\n"
 
 
@@ -46,11 +46,11 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def _github(results: Sequence[FileResult]) -> str:
+def _github(results: Sequence[CheckResult]) -> str:
     return "".join(_annotation(r.path, cell, f) for r in results for cell, f in r.located())
 
 
-def _annotation(path: str, cell: int | None, f: Reportable) -> str:
+def _annotation(path: str, cell: int | None, f: Reported) -> str:
     if cell is None:
         where, message = f"line={f.line},col={f.col + 1},", f.message
     else:  # a line= would point into the JSON, not the cell: annotate the file, say where
@@ -60,6 +60,6 @@ def _annotation(path: str, cell: int | None, f: Reportable) -> str:
     )
 
 
-def render(results: Sequence[FileResult], fmt: str) -> str:
+def render(results: Sequence[CheckResult], fmt: str) -> str:
     """All findings of ``results`` in the format ``fmt`` (one of FORMATS)."""
     return {"default": _default, "json": _json, "github": _github}[fmt](results)

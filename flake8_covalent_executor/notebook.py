@@ -18,7 +18,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .analysis import Options
-from .detector import Finding, may_have_findings
+from .detector import may_have_findings
+from .findings import Finding, Text
+from .results import Reported
 from .source import SourceError, python_lines
 
 NOTEBOOK_SUFFIX = ".ipynb"
@@ -195,27 +197,26 @@ class VirtualModule:
         part = self.part_at(line)
         return part.cell, line - part.first_line + 1
 
-    def locate(self, finding: Finding) -> tuple[int, Finding]:
-        """The finding's cell, and the finding with its line (and any line its message names)
-        counted in its cell."""
+    def name_line(self, line: int) -> str:
+        """How a message names a line of the module: ``line 3 of cell_2``."""
+        cell, in_cell = self.place(line)
+        return f"line {in_cell} of cell_{cell}"
+
+    def locate(self, finding: Finding) -> tuple[int, Reported]:
+        """The finding's cell, and the finding as reported: its line (and any line its
+        message names) counted in its cell."""
         cell, line = self.place(finding.line)
-        return cell, replace(finding, line=line, message=self.translate(finding.message))
+        return cell, replace(Reported.of(finding, self.name_line), line=line)
 
-    def translate(self, text: str) -> str:
-        """``line 12`` of the module, in a message, becomes ``line 3 of cell_2``."""
-
-        def one(match: re.Match[str]) -> str:
-            cell, line = self.place(int(match.group(1)))
-            return f"line {line} of cell_{cell}"
-
-        return re.sub(r"\bline (\d+)\b", one, text)
-
-    def hold(self, finding: Finding) -> str | None:
+    def hold(self, finding: Finding) -> Text | None:
         """Why fix must leave this finding alone (its cell has magics), or None."""
         magic = self.part_at(finding.line).magic
         if magic is None:
             return None
-        return f"its cell has IPython magics ({magic}), and fix never rewrites such a cell"
+        return Text(
+            "its cell has IPython magics ({magic}), and fix never rewrites such a cell",
+            {"magic": magic},
+        )
 
     def split(self, data: bytes) -> dict[int, str]:
         """A rewritten module back into the text of each cell, by cell number. Raises

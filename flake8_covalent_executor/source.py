@@ -1,10 +1,14 @@
-"""Turning a file's bytes into what the detector and the noqa reader need."""
+"""Reading a file (or standard input) and turning its bytes into what the detector and the
+noqa reader need."""
 
 from __future__ import annotations
 
 import ast
 import io
+import os
 import re
+import stat
+import sys
 import tokenize
 from dataclasses import dataclass
 
@@ -48,6 +52,33 @@ class Source:
             raise SourceError(f"cannot parse: {_one_line(error)}") from None
         except (RecursionError, MemoryError):
             raise SourceError("cannot parse: too deeply nested") from None
+
+
+def read_input(path: str) -> bytes:
+    """A file's bytes, or standard input's for ``-``. Raises SourceError with a short reason."""
+    try:
+        if path == "-":
+            return sys.stdin.buffer.read()
+        # Non-blocking, so that opening a FIFO does not wait forever for a writer.
+        with open(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as handle:
+            kind = os.fstat(handle.fileno()).st_mode
+            if stat.S_ISDIR(kind):
+                raise SourceError(_directory_problem(path))
+            if not stat.S_ISREG(kind):  # a FIFO, a socket, a device: it may never end
+                raise SourceError("not a regular file")
+            return handle.read()
+    except IsADirectoryError:
+        raise SourceError("is a directory") from None
+    except OSError as error:
+        raise SourceError(f"cannot read: {error.strerror or error}") from None
+
+
+def _directory_problem(path: str) -> str:
+    try:
+        os.listdir(path)
+    except OSError as error:
+        return f"cannot list directory: {error.strerror or error}"
+    return "is a directory"
 
 
 def python_lines(text: str) -> list[str]:

@@ -132,13 +132,12 @@ def nobody_dir() -> Iterator[Path]:
 
 def _warm_up() -> None:
     """Import everything ``fix`` imports lazily, so the child needs no file root owns."""
-    from flake8_covalent_executor import cli, fix_runner, splice  # noqa: F401
-    from flake8_covalent_executor.analysis import Options
-    from flake8_covalent_executor.fix import fix_source
-    from flake8_covalent_executor.source import Source
+    from flake8_covalent_executor import cli  # noqa: F401
+    from flake8_covalent_executor.api import fix_source
+    from flake8_covalent_executor.fix import runner, splice  # noqa: F401
 
     seed = b"import covalent as ct\n@ct.electron(executor=ct.executor.LocalExecutor())\n"
-    fix_source(Source.from_bytes(seed + b"def a():\n    pass\n"), "warm.py", Options(), False)
+    fix_source(seed + b"def a():\n    pass\n", "warm.py")
 
 
 def run_cli_as_nobody(*args: str, cwd: Path) -> Ran:

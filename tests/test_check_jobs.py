@@ -11,10 +11,10 @@ import pytest
 from cases import CASES
 from conftest import check, flake8, run, write_cases
 
-from flake8_covalent_executor import check as check_module
+from flake8_covalent_executor import parallel
 from flake8_covalent_executor.analysis import Options
-from flake8_covalent_executor.check import AHEAD, CHECK_SERIAL_BELOW, WorkerError, ordered_map
 from flake8_covalent_executor.noqa import may_have_noqa
+from flake8_covalent_executor.parallel import AHEAD, SERIAL_BELOW, WorkerError, ordered_map
 
 DEFAULT_CASES = [case for case in CASES if not case.options]
 JOBS = 2
@@ -34,8 +34,8 @@ def many_files(root: Path, copies: int) -> list[str]:
 def tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Enough files for --jobs 2 to start processes (the threshold is checked below)."""
     root = tmp_path_factory.mktemp("many")
-    copies = -(-CHECK_SERIAL_BELOW * JOBS * 2 // len(DEFAULT_CASES))
-    assert len(many_files(root, copies)) >= 2 * CHECK_SERIAL_BELOW * JOBS
+    copies = -(-SERIAL_BELOW * JOBS * 2 // len(DEFAULT_CASES))
+    assert len(many_files(root, copies)) >= 2 * SERIAL_BELOW * JOBS
     return root
 
 
@@ -58,7 +58,7 @@ def test_default_jobs_is_auto_and_matches_serial(tree: Path) -> None:
 
 
 def test_errors_stay_one_line_each_and_in_place(tmp_path: Path) -> None:
-    paths = many_files(tmp_path, 2 * CHECK_SERIAL_BELOW * JOBS // len(DEFAULT_CASES) + 1)
+    paths = many_files(tmp_path, 2 * SERIAL_BELOW * JOBS // len(DEFAULT_CASES) + 1)
     broken = [paths[7], paths[len(paths) // 2], paths[-1]]
     for path in broken:
         Path(path).write_text("import covalent\nexecutor = (\n", encoding="utf-8")
@@ -157,13 +157,13 @@ def test_ordered_map_reports_a_dead_worker() -> None:
 def test_ordered_map_runs_here_when_processes_cannot_start(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(check_module, "_pool", lambda jobs: None)
+    monkeypatch.setattr(parallel, "_pool", lambda jobs: None)
     results = list(ordered_map(_pid, range(500), JOBS, serial_below=10, max_chunk=4))
     assert results == [os.getpid()] * 500
 
 
 def test_run_fix_over_processes_is_in_order(tree: Path) -> None:
-    from flake8_covalent_executor.fix_runner import FixMode, run_fix
+    from flake8_covalent_executor.fix.runner import FixMode, run_fix
 
     mode = FixMode(write=False)
     serial = list(run_fix([str(tree)], Options(), mode, 1, "stdin"))

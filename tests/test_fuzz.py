@@ -31,10 +31,10 @@ from robust_helpers import LEDGER, SCALE, fuzz_settings
 from workflow_generator import DrawChooser, WorkflowBuilder, random_module
 
 from flake8_covalent_executor.analysis import Options, analyze
-from flake8_covalent_executor.check import FileResult
-from flake8_covalent_executor.fix import FixResult, fix_source
+from flake8_covalent_executor.fix.fixer import ModuleFix, fix_module
+from flake8_covalent_executor.fix.plan import source_segment
 from flake8_covalent_executor.formats import FORMATS, render
-from flake8_covalent_executor.plan import source_segment
+from flake8_covalent_executor.results import CheckResult, Reported
 from flake8_covalent_executor.selection import Selection
 from flake8_covalent_executor.source import Source, SourceError
 
@@ -60,7 +60,7 @@ def check_bytes(data: bytes, options: Options) -> str:
     except SourceError as error:
         return f"not checked: {_kind(error)}"
     for fmt in FORMATS:
-        render([FileResult("fuzz.py", report.findings)], fmt)
+        render([CheckResult("fuzz.py", [Reported.of(f) for f in report.findings])], fmt)
     return "findings" if report.findings else "clean"
 
 
@@ -74,12 +74,12 @@ def _key(lines: Sequence[str], code: str, message: str, node: ast.expr) -> tuple
     return code, message, source_segment(list(lines), node)
 
 
-def fix_and_verify(data: bytes, unsafe: bool) -> tuple[str, FixResult | None]:
+def fix_and_verify(data: bytes, unsafe: bool) -> tuple[str, ModuleFix | None]:
     """``fix`` on bytes and everything it promises; the outcome's kind, and the result.
     Raises AssertionError on a broken promise, anything else on a bug."""
     source = Source.from_bytes(data)
     try:
-        result = fix_source(source, "fuzz.py", DEFAULT, unsafe)
+        result = fix_module(source, "fuzz.py", DEFAULT, unsafe)
     except SourceError as error:
         return f"left alone: {_kind(error)}", None
     before = analyze(source, "fuzz.py", DEFAULT).findings
@@ -88,7 +88,7 @@ def fix_and_verify(data: bytes, unsafe: bool) -> tuple[str, FixResult | None]:
         return ("nothing to fix" if not before else "only sites left alone"), result
     compile(ast.parse(result.new), "fuzz.py", "exec")  # parses, and compiles
     new = Source.from_bytes(result.new)
-    again = fix_source(new, "fuzz.py", DEFAULT, unsafe)
+    again = fix_module(new, "fuzz.py", DEFAULT, unsafe)
     assert again.new is None, "a second fix changed the file again"
     # After the fix the detector finds exactly the sites fix named as left alone.
     old_lines, new_lines = source.lines(), new.lines()
@@ -228,8 +228,8 @@ def test_random_workflow_modules() -> None:
         assert result is not None, kind  # every form here is one that fix handles
         tally[f"{kind} ({'unsafe' if unsafe else 'safe'})"] += 1
         fixed += result.fixed
-        for _, reason in result.skipped:
-            reason = re.sub(r"\b(use|need) .+?, which", r"\1 …, which", reason)
+        for _, text in result.skipped:
+            reason = re.sub(r"\b(use|need) .+?, which", r"\1 …, which", text.render())
             left_alone[re.sub(r"line \d+", "line …", reason)] += 1
 
     run()

@@ -36,8 +36,9 @@ from robust_helpers import (
     temporaries,
 )
 
-from flake8_covalent_executor import cli, fix_runner
+from flake8_covalent_executor import cli
 from flake8_covalent_executor.files import SOURCE_SUFFIXES
+from flake8_covalent_executor.fix import runner as fix_runner
 
 SEED_CASE = next(c for c in CASES if c.id == "seed_not_recommended")
 SEED = SEED_CASE.source.encode()
@@ -556,14 +557,14 @@ def test_file_changed_between_reading_and_writing(
     path = tmp_path / "flow.py"
     path.write_bytes(SEED)
     edited = SEED + b"# saved by an editor meanwhile\n"
-    real = fix_runner.fix_source
+    real = fix_runner.fix_module
 
     def racing(*args: Any, **kwargs: Any) -> Any:
         result = real(*args, **kwargs)
         path.write_bytes(edited)  # someone saves the file while it is being fixed
         return result
 
-    monkeypatch.setattr(fix_runner, "fix_source", racing)
+    monkeypatch.setattr(fix_runner, "fix_module", racing)
     code, err = _in_process_fix(path, capsys)
     assert code == 2, err
     assert f"{path}: changed on disk while being fixed; not rewritten" in err.splitlines()
@@ -581,14 +582,14 @@ def test_file_deleted_between_reading_and_writing(
 ) -> None:
     path = tmp_path / "flow.py"
     path.write_bytes(SEED)
-    real = fix_runner.fix_source
+    real = fix_runner.fix_module
 
     def racing(*args: Any, **kwargs: Any) -> Any:
         result = real(*args, **kwargs)
         path.unlink()
         return result
 
-    monkeypatch.setattr(fix_runner, "fix_source", racing)
+    monkeypatch.setattr(fix_runner, "fix_module", racing)
     code, err = _in_process_fix(path, capsys)
     assert code == 2, err
     assert f"{path}: deleted while being fixed; not rewritten" in err.splitlines()

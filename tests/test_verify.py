@@ -8,12 +8,16 @@ from pathlib import Path
 import pytest
 from cases import CASES
 
-from flake8_covalent_executor import splice
 from flake8_covalent_executor.analysis import Options, analyze
-from flake8_covalent_executor.fix import plan_fix
-from flake8_covalent_executor.fix_runner import FixMode, fix_path
+from flake8_covalent_executor.fix import splice
+from flake8_covalent_executor.fix.fixer import plan_fix
+from flake8_covalent_executor.fix.runner import FixMode, fix_path
+from flake8_covalent_executor.fix.verify import (
+    Unverified,
+    check_equivalent,
+    check_fixed_findings_gone,
+)
 from flake8_covalent_executor.source import Source
-from flake8_covalent_executor.verify import equivalent, fixed_findings_gone
 
 SEED = next(c for c in CASES if c.id == "seed_two_log_files")
 
@@ -42,9 +46,9 @@ def test_a_correct_rewrite_passes() -> None:
     source = Source.from_bytes(SEED.source.encode())
     plan, new = _plan_and_new(source)
     assert new == SEED.fixed.encode()
-    assert equivalent(plan.tree, ast.parse(new), plan) is None
+    check_equivalent(plan.tree, ast.parse(new), plan)
     after = analyze(Source.from_bytes(new), "seed.py", Options()).findings
-    assert fixed_findings_gone(analyze(source, "seed.py", Options()).findings, after, plan) is None
+    check_fixed_findings_gone(analyze(source, "seed.py", Options()).findings, after, plan)
 
 
 @pytest.mark.parametrize(
@@ -69,7 +73,8 @@ def test_equivalence_catches(corrupt, problem: str) -> None:  # type: ignore[no-
     plan, new = _plan_and_new(source)
     broken = corrupt(new)
     assert broken != new
-    assert problem in (equivalent(plan.tree, ast.parse(broken), plan) or "")
+    with pytest.raises(Unverified, match=problem):
+        check_equivalent(plan.tree, ast.parse(broken), plan)
 
 
 def test_a_binding_in_another_block_is_caught() -> None:
@@ -82,8 +87,8 @@ def test_a_binding_in_another_block_is_caught() -> None:
     assert binding in case.fixed.encode()
     moved = case.fixed.encode().replace(binding, b"\f")
     moved = moved.replace(b"    @dec\n", b"    local_executor = LocalExecutor()\n    @dec\n")
-    problem = equivalent(plan.tree, ast.parse(moved), plan) or ""
-    assert "not bound in the block of, and just before, its planned statement" in problem
+    with pytest.raises(Unverified, match="not bound in the block of, and just before, its"):
+        check_equivalent(plan.tree, ast.parse(moved), plan)
 
 
 def test_neither_tree_is_changed_by_the_comparison() -> None:
@@ -91,7 +96,7 @@ def test_neither_tree_is_changed_by_the_comparison() -> None:
     plan, new = _plan_and_new(source)
     new_tree = ast.parse(new)
     dumps = ast.dump(plan.tree), ast.dump(new_tree)
-    assert equivalent(plan.tree, new_tree, plan) is None
+    check_equivalent(plan.tree, new_tree, plan)
     assert (ast.dump(plan.tree), ast.dump(new_tree)) == dumps
 
 
@@ -99,7 +104,8 @@ def test_a_site_still_found_is_caught() -> None:
     source = Source.from_bytes(SEED.source.encode())
     plan, _ = _plan_and_new(source)
     before = analyze(source, "seed.py", Options()).findings
-    assert fixed_findings_gone(before, before, plan) is not None
+    with pytest.raises(Unverified, match="still finds a site"):
+        check_fixed_findings_gone(before, before, plan)
 
 
 @pytest.mark.parametrize(

@@ -16,8 +16,8 @@ import re
 import tokenize
 from collections.abc import Sequence
 
+from ..source import Source, SourceError
 from .plan import Group, Plan, anchor_statement
-from .source import Source, SourceError
 
 _NEWLINE = re.compile(rb"\r\n|\r|\n")  # the only line ends Python knows
 _BLANK = re.compile(rb"[ \t\f]*(?:\r\n|\r|\n)?")
@@ -138,8 +138,7 @@ class _Edits:
 
 def _binding(lines: _Lines, plan: Plan, group: Group, edits: _Edits, first: bool) -> None:
     """Insert ``name = <the first site's call, as written>`` before the group's anchor."""
-    chain = plan.chains[id(group.first.site.node)]
-    anchor, floor = anchor_statement(plan.tree, chain, group.anchor_depth)
+    anchor, floor = anchor_statement(plan.tree, plan.chain_of(group), group.anchor_depth)
     start = _start_line(lines, anchor, floor)
     decorated = bool(getattr(anchor, "decorator_list", None))
     indent = _indent_of(lines, start, None if decorated else anchor.col_offset)
@@ -246,7 +245,7 @@ def apply_plan(source: Source, plan: Plan) -> bytes:
     """The file's new bytes with every group of the plan hoisted. Raises SourceError."""
     lines = _Lines(source)
     edits = _Edits()
-    anchors_seen: set[int] = set()
+    anchors_seen: set[ast.stmt] = set()
     for group in plan.groups:
         name = group.name.encode("ascii")
         for finding in group.findings:
@@ -255,7 +254,7 @@ def apply_plan(source: Source, plan: Plan) -> bytes:
             end = lines.offset(node.end_lineno or node.lineno, node.end_col_offset or 0)
             edits.replace.append((start, end, name))
         if not group.reused:
-            key = id(plan.chains[id(group.first.site.node)].statements[group.anchor_depth])
-            _binding(lines, plan, group, edits, first=key not in anchors_seen)
-            anchors_seen.add(key)
+            anchor = plan.anchor_of(group)
+            _binding(lines, plan, group, edits, first=anchor not in anchors_seen)
+            anchors_seen.add(anchor)
     return edits.apply(lines.data)

@@ -6,16 +6,17 @@ import difflib
 import functools
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
-from .analysis import Options
-from .check import map_paths, read_input
-from .fix import FixResult, fix_source
-from .notebook import is_notebook
-from .notebook_fix import fix_notebook
-from .source import Source, SourceError, python_lines
-from .writing import remove_stale_temporaries, write_atomically
+from ..analysis import Options
+from ..notebook import is_notebook
+from ..parallel import map_paths
+from ..results import FixResult, LeftAlone, Reported, guarded
+from ..source import Source, python_lines, read_input
+from .fixer import fix_module
+from .notebook import fix_notebook
+from .write import remove_stale_temporaries, write_atomically
 
 
 @dataclass(frozen=True)
@@ -31,21 +32,32 @@ def fix_path(path: str, display: str, options: Options, mode: FixMode) -> FixRes
     """Fix one file (or stdin); never raises. Writes only verified bytes."""
     if mode.write and path != "-":
         _clean_once(os.path.dirname(os.path.realpath(path)))
-    try:
-        data = read_input(path)
-        if is_notebook(display):
-            result = fix_notebook(data, display, options, mode.unsafe)
-        else:
-            result = fix_source(Source.from_bytes(data), display, options, mode.unsafe)
-        if result.new is not None and mode.write and path != "-":
-            write_atomically(path, data, result.new)
-        return result
-    except SourceError as error:
-        return FixResult(display, error=str(error))
-    except RecursionError:  # nesting that ast accepts but the detector or libcst cannot walk
-        return FixResult(display, error="too deeply nested to fix; left alone")
-    except Exception as error:  # a bug of ours must not stop the other files
-        return FixResult(display, error=f"internal error ({type(error).__name__}: {error})")
+    return guarded(_failed, display, lambda: _fix_file(path, display, options, mode))
+
+
+def _failed(display: str, reason: str) -> FixResult:
+    return FixResult(display, error=reason)
+
+
+def fix_bytes(data: bytes, display: str, options: Options, unsafe: bool) -> FixResult:
+    """Fix one file's bytes, writing nothing; never raises."""
+    return guarded(_failed, display, lambda: _fixed(data, display, options, unsafe))
+
+
+def _fixed(data: bytes, display: str, options: Options, unsafe: bool) -> FixResult:
+    if is_notebook(display):
+        return fix_notebook(data, display, options, unsafe)
+    fixed = fix_module(Source.from_bytes(data), display, options, unsafe)
+    left = [LeftAlone(Reported.of(f), reason.render()) for f, reason in fixed.skipped]
+    return FixResult(display, left, old=data, new=fixed.new, fixed=fixed.fixed)
+
+
+def _fix_file(path: str, display: str, options: Options, mode: FixMode) -> FixResult:
+    data = read_input(path)
+    result = _fixed(data, display, options, mode.unsafe)
+    if result.new is not None and mode.write and path != "-":
+        write_atomically(path, data, result.new)
+    return result
 
 
 _cleaned: set[str] = set()
@@ -87,9 +99,10 @@ def unified_diff(result: FixResult, encoding: str = "utf-8") -> str:
 class Progress:
     """A one-line counter on a terminal, for long runs; silent otherwise."""
 
-    def __init__(self, total: int) -> None:
-        self.total = total
-        self.enabled = total >= 200 and sys.stderr.isatty()
+    def __init__(self, count: Callable[[], int]) -> None:
+        """``count`` gives the number of files; it is called only on a terminal."""
+        self.total = count() if sys.stderr.isatty() else 0
+        self.enabled = self.total >= 200
         self.done = 0
 
     def step(self) -> None:

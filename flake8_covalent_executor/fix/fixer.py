@@ -1,4 +1,4 @@
-"""Fixing one file: detect and plan on the ast, edit the bytes, verify; the caller writes."""
+"""Fixing one module: detect and plan on the ast, splice the bytes, verify; the caller writes."""
 
 from __future__ import annotations
 
@@ -6,30 +6,29 @@ import ast
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
 
+from ..analysis import Options, Report, analyze
+from ..findings import Finding, Text
+from ..rules import FIXABLE
+from ..source import Source, SourceError
 from . import splice
-from .analysis import Options, Report, analyze
-from .detector import Finding
 from .plan import Plan, Planner
-from .source import Source, SourceError
-from .verify import equivalent, fixed_findings_gone
+from .verify import Unverified, check_equivalent, check_fixed_findings_gone
+
+Hold = Callable[[Finding], "Text | None"]  # why a finding must be left alone, if it must
+
+
+def _hold_nothing(finding: Finding) -> Text | None:
+    return None
 
 
 @dataclass
-class FixResult:
-    """What fixing one file gave: its new bytes (None if unchanged) and what was left."""
+class ModuleFix:
+    """What fixing one module gave: its new bytes (None if unchanged), how many sites were
+    fixed, and each finding left alone with the reason."""
 
-    path: str
-    old: bytes = b""
     new: bytes | None = None
     fixed: int = 0
-    skipped: list[tuple[Finding, str]] = field(default_factory=list)
-    error: str | None = None
-    cells: list[int] | None = None  # a notebook's: the cell of each skipped finding
-    notes: list[str] = field(default_factory=list)  # notebook cells skipped, one line each
-
-
-def _hold_nothing(finding: Finding) -> str | None:
-    return None
+    skipped: list[tuple[Finding, Text]] = field(default_factory=list)
 
 
 def plan_fix(
@@ -37,7 +36,7 @@ def plan_fix(
     filename: str,
     options: Options,
     unsafe: bool,
-    hold: Callable[[Finding], str | None] = _hold_nothing,
+    hold: Hold = _hold_nothing,
     reserved: Collection[str] = (),
 ) -> Plan:
     """The plan for one file, from the ast alone. ``hold`` names the findings to leave alone
@@ -50,13 +49,9 @@ def _analyze(source: Source, filename: str, options: Options) -> Report:
 
 
 def _plan(
-    report: Report,
-    source: Source,
-    unsafe: bool,
-    hold: Callable[[Finding], str | None],
-    reserved: Collection[str],
+    report: Report, source: Source, unsafe: bool, hold: Hold, reserved: Collection[str]
 ) -> Plan:
-    fixable = [f for f in report.findings if f.code != "CVX003"]
+    fixable = [f for f in report.findings if f.code in FIXABLE]
     if not fixable or report.tree is None:
         return Plan()
     held = [(f, reason) for f in fixable if (reason := hold(f)) is not None]
@@ -67,18 +62,18 @@ def _plan(
     return plan
 
 
-def fix_source(
+def fix_module(
     source: Source,
     filename: str,
     options: Options,
     unsafe: bool,
-    hold: Callable[[Finding], str | None] = _hold_nothing,
+    hold: Hold = _hold_nothing,
     reserved: Collection[str] = (),
-) -> FixResult:
-    """Compute and verify the fixed bytes of one file. Raises SourceError."""
+) -> ModuleFix:
+    """Compute and verify the fixed bytes of one module. Raises SourceError."""
     report = _analyze(source, filename, options)
     plan = _plan(report, source, unsafe, hold, reserved)
-    result = FixResult(filename, source.data, skipped=plan.skipped)
+    result = ModuleFix(skipped=plan.skipped)
     if not plan.groups:
         return result
     try:
@@ -86,6 +81,8 @@ def fix_source(
         _verify(report.findings, new, filename, options, plan)
     except RecursionError:
         raise SourceError("too deeply nested to rewrite; left alone") from None
+    except Unverified as problem:
+        raise SourceError(f"{problem}; left alone") from None
     result.new, result.fixed = new, len(plan.fixed)
     return result
 
@@ -93,14 +90,12 @@ def fix_source(
 def _verify(
     before: list[Finding], new: bytes, filename: str, options: Options, plan: Plan
 ) -> None:
-    """Raise SourceError unless ``new`` parses, lost exactly the fixed findings, and is the
+    """Raise Unverified unless ``new`` parses, lost exactly the fixed findings, and is the
     old module apart from the hoisting."""
     try:
         new_source = Source.from_bytes(new)
         new_tree = ast.parse(new, filename=filename)
     except (SourceError, SyntaxError, ValueError) as error:
-        raise SourceError(f"the fix would not parse ({error}); left alone") from None
-    after = _analyze(new_source, filename, options).findings
-    problem = fixed_findings_gone(before, after, plan) or equivalent(plan.tree, new_tree, plan)
-    if problem is not None:
-        raise SourceError(f"{problem}; left alone")
+        raise Unverified(f"the fix would not parse ({error})") from None
+    check_fixed_findings_gone(before, _analyze(new_source, filename, options).findings, plan)
+    check_equivalent(plan.tree, new_tree, plan)

@@ -13,8 +13,9 @@ import re
 import tokenize
 from dataclasses import dataclass, field
 
-from .detector import Finding, Site
-from .scopes import build_scope, dotted_name
+from ..findings import Finding, LineRef, Site, Text
+from ..rules import Applicability
+from ..scopes import build_scope, dotted_name
 
 _REPEATING = (ast.FunctionDef, ast.AsyncFunctionDef, ast.For, ast.AsyncFor, ast.While)
 _BUILTINS = frozenset(dir(builtins))
@@ -47,13 +48,21 @@ class Plan:
     """Everything to change in one file, and what is left alone and why."""
 
     groups: list[Group] = field(default_factory=list)
-    skipped: list[tuple[Finding, str]] = field(default_factory=list)
+    skipped: list[tuple[Finding, Text]] = field(default_factory=list)
     tree: ast.Module = field(default_factory=lambda: ast.Module(body=[], type_ignores=[]))
-    chains: dict[int, Chain] = field(default_factory=dict)  # the statements around each call
+    chains: dict[ast.Call, Chain] = field(default_factory=dict)  # the statements around each call
 
     @property
     def fixed(self) -> list[Finding]:
         return [finding for group in self.groups for finding in group.findings]
+
+    def chain_of(self, group: Group) -> Chain:
+        """The statements around the group's first site."""
+        return self.chains[group.first.site.node]
+
+    def anchor_of(self, group: Group) -> ast.stmt:
+        """The statement the group's new binding goes just before."""
+        return self.chain_of(group).statements[group.anchor_depth]
 
 
 class ModuleIndex:
@@ -62,10 +71,10 @@ class ModuleIndex:
     and how often each name is bound (a mutation, ``name.attr = ...``, counts as two)."""
 
     def __init__(self, tree: ast.Module) -> None:
-        self.chains: dict[int, Chain] = {}
+        self.chains: dict[ast.Call, Chain] = {}
         self.names: set[str] = set()
         self.bindings: dict[str, int] = {}
-        self.in_fstring: set[int] = set()  # calls inside an f-string (by ``id``)
+        self.in_fstring: set[ast.Call] = set()  # calls inside an f-string
         stack: list[tuple[ast.AST, tuple[ast.stmt, ...], tuple[str, ...]]] = [(tree, (), ())]
         while stack:
             node, statements, fields = stack.pop()
@@ -77,7 +86,7 @@ class ModuleIndex:
                         stack.append((child, (*statements, child), (*fields, name)))
                     elif isinstance(child, ast.AST):
                         if type(child) is ast.Call:
-                            self.chains[id(child)] = Chain(statements, fields)
+                            self.chains[child] = Chain(statements, fields)
                         stack.append((child, statements, fields))
 
     def _bound(self, name: str, weight: int = 1) -> None:
@@ -108,7 +117,7 @@ class ModuleIndex:
             if head:
                 self._bound(head.partition(".")[0], 2)
         elif isinstance(node, ast.JoinedStr):
-            self.in_fstring.update(id(n) for n in ast.walk(node) if isinstance(n, ast.Call))
+            self.in_fstring.update(n for n in ast.walk(node) if isinstance(n, ast.Call))
         elif isinstance(node, ast.MatchMapping):
             if node.rest:
                 self.names.add(node.rest)
@@ -269,12 +278,14 @@ def _existing_instances(
 ) -> dict[tuple[str, str], tuple[str, int]]:
     """Module-level ``name = Executor(...)`` bound once and never mutated: (class, config) →
     (name, index of its statement in the module body)."""
-    calls = {id(site.node): site for site in sites if site.entry is None and site.pure}
+    calls = {site.node: site for site in sites if site.entry is None and site.pure}
     found: dict[tuple[str, str], tuple[str, int]] = {}
     for index, statement in enumerate(tree.body):
         if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1):
             continue
-        target, site = statement.targets[0], calls.get(id(statement.value))
+        value = statement.value
+        target = statement.targets[0]
+        site = calls.get(value) if isinstance(value, ast.Call) else None
         if isinstance(target, ast.Name) and site and counts.get(target.id) == 1:
             found.setdefault((site.class_key, site.config_key), (target.id, index))
     return found
@@ -288,12 +299,16 @@ class _Candidate:
     block: list[ast.stmt]  # the statement list the anchor is in: sites share only within one
 
     @property
-    def block_key(self) -> int:
-        return id(self.block)  # each ``except`` handler and ``case`` has its own
+    def block_key(self) -> ast.stmt:
+        return self.block[0]  # names the block: each ``except`` handler and ``case`` has its own
 
     @property
-    def top_index_key(self) -> int:
-        return id(self.chain.statements[0])
+    def top_statement(self) -> ast.stmt:
+        return self.chain.statements[0]
+
+
+_ONE_LINE = Text("it is in a one-line compound statement")
+_UNSAFE = Text("unsafe fix (it moves construction to import time): use --unsafe-fixes")
 
 
 class Planner:
@@ -306,7 +321,7 @@ class Planner:
         module = build_scope(tree, "module")
         self.module_names = set(module.others) | set(module.imports)
         self.existing = _existing_instances(tree, sites, index.bindings)
-        self.top_index = {id(statement): i for i, statement in enumerate(tree.body)}
+        self.top_index = {statement: i for i, statement in enumerate(tree.body)}
 
     def plan(self, findings: list[Finding], unsafe: bool) -> Plan:
         plan = Plan(tree=self.tree, chains=self.chains)
@@ -314,39 +329,42 @@ class Planner:
         for finding in findings:
             reason = self._why_not(finding, unsafe)
             candidate = None if reason else self._candidate(finding)
-            if candidate is None or isinstance(candidate, str):
-                plan.skipped.append((finding, reason or str(candidate)))
+            if not isinstance(candidate, _Candidate):
+                plan.skipped.append((finding, reason or candidate or Text("not fixable")))
                 continue
             self._add(candidate, groups, plan)
         return plan
 
     @staticmethod
-    def _why_not(finding: Finding, unsafe: bool) -> str | None:
-        if finding.fix is None:
-            return finding.not_fixable_because or "not fixable"
-        if finding.fix == "unsafe" and not unsafe:
-            return "unsafe fix (it moves construction to import time): use --unsafe-fixes"
+    def _why_not(finding: Finding, unsafe: bool) -> Text | None:
+        if not finding.applicability.fixable:
+            return finding.not_fixable_because or Text("not fixable")
+        if finding.applicability is Applicability.UNSAFE and not unsafe:
+            return _UNSAFE
         return None
 
-    def _candidate(self, finding: Finding) -> _Candidate | str:
+    def _candidate(self, finding: Finding) -> _Candidate | Text:
         call = finding.site.node
-        chain = self.chains[id(call)]
+        chain = self.chains[call]
         depth = anchor_depth(chain, finding.site.where is not None)
         anchor = chain.statements[depth]
         if depth and anchor.lineno == chain.statements[depth - 1].lineno:
-            return "it is in a one-line compound statement"
-        if id(call) in self.in_fstring:  # ``f"{x=}"`` holds its own source text, too
-            return "it is inside an f-string"
+            return _ONE_LINE
+        if call in self.in_fstring:  # ``f"{x=}"`` holds its own source text, too
+            return Text("it is inside an f-string")
         shared = self._shares_line(anchor)
         if shared is not None:
             return shared
         missing = _missing_name(self.tree, chain, depth, call, self.module_names)
         if missing is not None:
-            return f"its arguments need {missing}, which is not bound before line {anchor.lineno}"
+            return Text(
+                "its arguments need {name}, which is not bound before {line}",
+                {"name": missing, "line": LineRef(anchor.lineno)},
+            )
         parent: ast.AST = chain.statements[depth - 1] if depth else self.tree
         return _Candidate(finding, chain, depth, _block_of(parent, anchor))
 
-    def _shares_line(self, statement: ast.stmt) -> str | None:
+    def _shares_line(self, statement: ast.stmt) -> Text | None:
         """Why a binding cannot go on a line of its own before ``statement``, if it cannot."""
         if getattr(statement, "decorator_list", None):
             return None  # an ``@`` always starts its line
@@ -355,14 +373,14 @@ class Planner:
         if not before:
             return None
         if before.endswith(b":"):  # ``else: x = ...``, ``case 1: x = ...``, ``if (a\n): x``
-            return "it is in a one-line compound statement"
-        return "its statement shares a line with another (after a semicolon)"
+            return _ONE_LINE
+        return Text("its statement shares a line with another (after a semicolon)")
 
     def _add(self, candidate: _Candidate, groups: dict[object, Group], plan: Plan) -> None:
         site = candidate.finding.site
         key: object = (candidate.block_key, site.class_key, site.config_key)
         if not site.pure or has_comment(self.lines, site.node):
-            key = id(site.node)
+            key = site.node
         group = groups.get(key)
         if group is not None:
             group.findings.append(candidate.finding)
@@ -373,7 +391,7 @@ class Planner:
     def _new_group(self, candidate: _Candidate) -> Group:
         site = candidate.finding.site
         existing = self.existing.get((site.class_key, site.config_key)) if site.pure else None
-        first_top = self.top_index[candidate.top_index_key]
+        first_top = self.top_index[candidate.top_statement]
         if existing is not None and existing[1] < first_top:
             return Group(existing[0], [candidate.finding], candidate.depth, reused=True)
         return Group(self._fresh_name(site.executor), [candidate.finding], candidate.depth)

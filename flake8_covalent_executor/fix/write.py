@@ -8,7 +8,7 @@ import re
 import stat
 import tempfile
 
-from .source import SourceError
+from ..source import SourceError
 
 # Temporary files are ".cvx-<pid>-<random>.tmp" beside the file: a run killed between creating
 # one and renaming it over the file leaves it behind, and the pid says whose it was.

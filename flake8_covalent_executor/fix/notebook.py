@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from .analysis import Options
-from .fix import FixResult, fix_source
-from .notebook import Notebook, load, virtual_module
-from .source import Source, SourceError
+from ..analysis import Options
+from ..notebook import Notebook, load, virtual_module
+from ..results import FixResult, LeftAlone
+from ..source import Source, SourceError
+from .fixer import fix_module
 
 
 def fix_notebook(data: bytes, filename: str, options: Options, unsafe: bool) -> FixResult:
@@ -16,14 +17,17 @@ def fix_notebook(data: bytes, filename: str, options: Options, unsafe: bool) -> 
     notebook = load(data)
     module = virtual_module(notebook, prefilter=options)
     source = Source.from_bytes(module.data)
-    fixed = fix_source(source, filename, options, unsafe, module.hold, module.reserved)
+    fixed = fix_module(source, filename, options, unsafe, module.hold, module.reserved)
     located = [(module.locate(finding), reason) for finding, reason in fixed.skipped]
     result = FixResult(
         filename,
-        data,
-        skipped=[(finding, module.translate(reason)) for (_, finding), reason in located],
+        [
+            LeftAlone(reported, reason.render(module.name_line))
+            for (_, reported), reason in located
+        ],
         cells=[cell for (cell, _), _ in located],
         notes=module.notes,
+        old=data,
     )
     if fixed.new is None:
         return result

@@ -1,4 +1,5 @@
-"""Checks a rewrite must pass before anything is written (black's ``--safe`` idea)."""
+"""Checks a rewrite must pass before anything is written (black's ``--safe`` idea): each
+raises ``Unverified``, naming what it found wrong."""
 
 from __future__ import annotations
 
@@ -6,8 +7,14 @@ import ast
 from collections import Counter
 from typing import Any
 
-from .detector import Finding
+from ..findings import Finding
+from ..rules import FIXABLE
+from ..source import SourceError
 from .plan import Plan
+
+
+class Unverified(SourceError):
+    """A rewrite that failed a check; the file is left alone, and the message says why."""
 
 
 class _Comparison:
@@ -18,7 +25,7 @@ class _Comparison:
     on their own; everything else must be equal, field by field, as ``ast.dump`` compares.
     """
 
-    def __init__(self, names: dict[int, str], new_names: set[str]) -> None:
+    def __init__(self, names: dict[ast.AST, str], new_names: set[str]) -> None:
         self.names, self.new_names = names, new_names
         # each binding of a new name, with the old statement it stands before (None: last)
         self.bindings: dict[str, list[tuple[ast.Assign, ast.stmt | None]]] = {}
@@ -27,7 +34,7 @@ class _Comparison:
         stack: list[tuple[Any, Any]] = [(old, new)]
         while stack:
             a, b = stack.pop()
-            name = self.names.get(id(a))
+            name = self.names.get(a) if isinstance(a, ast.AST) else None
             if name is not None:
                 if not (type(b) is ast.Name and b.id == name and type(b.ctx) is ast.Load):
                     return False
@@ -61,37 +68,36 @@ class _Comparison:
         return kept
 
 
-def equivalent(old_tree: ast.Module, new_tree: ast.Module, plan: Plan) -> str | None:
-    """None when the new module is the old one apart from the hoisting, else what differs.
+def check_equivalent(old_tree: ast.Module, new_tree: ast.Module, plan: Plan) -> None:
+    """The new module is the old one apart from the hoisting; raises Unverified if not.
 
     ``old_tree`` must be the tree the plan's sites belong to; neither tree is changed.
     """
-    names = {id(f.site.node): g.name for g in plan.groups for f in g.findings}
+    names: dict[ast.AST, str] = {f.site.node: g.name for g in plan.groups for f in g.findings}
     new = [g for g in plan.groups if not g.reused]
     comparison = _Comparison(names, {g.name for g in new})
     if not comparison.same(old_tree, new_tree):
-        return "the rewritten module differs from the original beyond the hoisting"
+        raise Unverified("the rewritten module differs from the original beyond the hoisting")
     for group in new:
         name, call = group.name, group.first.site.node
         bound = comparison.bindings.get(name, [])
         if len(bound) != 1 or not _Comparison({}, set()).same(call, bound[0][0].value):
-            return f"{name} is not bound exactly once to the original construction"
-        following = bound[0][1]
-        anchor = plan.chains[id(call)].statements[group.anchor_depth]
-        if following is not anchor:  # the anchor holds the first use: bound before it
-            return f"{name} is not bound in the block of, and just before, its planned statement"
-    return None
+            raise Unverified(f"{name} is not bound exactly once to the original construction")
+        if bound[0][1] is not plan.anchor_of(group):  # the anchor holds the first use
+            raise Unverified(
+                f"{name} is not bound in the block of, and just before, its planned statement"
+            )
 
 
-def fixed_findings_gone(before: list[Finding], after: list[Finding], plan: Plan) -> str | None:
-    """None when the new findings are the old ones minus those the plan fixed."""
+def check_fixed_findings_gone(before: list[Finding], after: list[Finding], plan: Plan) -> None:
+    """The new findings are the old ones minus those the plan fixed; raises Unverified if not."""
 
     def key(f: Finding) -> tuple[str, str]:
         return f.code, f.message
 
-    expected = Counter(key(f) for f in before if f.code != "CVX003")
+    fixable = [f for f in before if f.code in FIXABLE]
+    expected = Counter(map(key, fixable))
     expected.subtract(Counter(key(f) for f in plan.fixed))
-    actual = Counter(key(f) for f in after if f.code != "CVX003")
+    actual = Counter(key(f) for f in after if f.code in FIXABLE)
     if +expected != actual:
-        return "the detector still finds a site the fix should have removed"
-    return None
+        raise Unverified("the detector still finds a site the fix should have removed")
