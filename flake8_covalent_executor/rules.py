@@ -24,7 +24,8 @@ class Rule:
     """One lint rule: its code, its message template and how its findings are fixed."""
 
     code: str
-    summary: str
+    title: str  # its page's heading
+    summary: str  # its row in the rule tables
     template: str
     applicabilities: tuple[Applicability, ...]  # what its findings can get, best first
     fix_note: str  # the catalogue's one sentence on fixing it (README table, docs)
@@ -36,14 +37,15 @@ class Rule:
 
     @property
     def doc(self) -> str:
-        """The rule's page, relative to the repository root."""
-        return f"docs/rules/{self.code}.md"
+        """The rule's page, relative to the docs folder."""
+        return f"rules/{self.code}.md"
 
 
 _SAFE, _UNSAFE, _NEVER = Applicability.SAFE, Applicability.UNSAFE, Applicability.NEVER
 
 CVX001: Final = Rule(
     code="CVX001",
+    title="executor built inline in a Covalent entry point",
     summary="executor built inline in an entry point, where the code runs once per import",
     template=(
         "{executor}() is built inline in {entry}(); create it once at module level "
@@ -54,6 +56,7 @@ CVX001: Final = Rule(
 )
 CVX002: Final = Rule(
     code="CVX002",
+    title="executor built inline where the code runs repeatedly",
     summary=(
         "the same inside a function, loop or comprehension: a new executor every call or iteration"
     ),
@@ -66,6 +69,7 @@ CVX002: Final = Rule(
 )
 CVX003: Final = Rule(
     code="CVX003",
+    title="one executor class built with several configurations in a module",
     summary="one executor class built with several configurations in a module",
     template=(
         "{executor} is built with {count} different configurations in this module "
@@ -88,12 +92,12 @@ FIXABLE: Final = frozenset(
 WHOLE_MODULE: Final = frozenset({CVX003.code})
 
 
-def rules_table() -> str:
-    """The README's table of rules, written from the catalogue (a test keeps them equal)."""
+def rules_table(docs: str = "docs/") -> str:
+    """The table of rules in README.md and docs/index.md, written from the catalogue (a test
+    keeps them equal); ``docs`` is the path from the page to the docs folder."""
     rows = ["| code | what | on by default | fixed by `fix` |", "|---|---|---|---|"]
     for rule in RULES.values():
         default = "yes" if rule.default else f"no (`--extend-select {rule.code}`)"
-        rows.append(
-            f"| [{rule.code}]({rule.doc}) | {rule.summary} | {default} | {rule.fix_note} |"
-        )
+        link = f"[{rule.code}]({docs}{rule.doc})"
+        rows.append(f"| {link} | {rule.summary} | {default} | {rule.fix_note} |")
     return "\n".join(rows) + "\n"
