@@ -10,7 +10,6 @@ from cases import CASES
 from conftest import ROOT
 
 from flake8_covalent_executor.rules import (
-    DEFAULT_IGNORED,
     FIXABLE,
     RULES,
     Applicability,
@@ -34,10 +33,6 @@ def test_each_rule_page_states_what_the_catalogue_says(rule: Rule) -> None:
     intro = page.split("\n\n")[1]
     assert intro.startswith("On by default.") == rule.default, intro
     assert ("never fixed" in intro) == (rule.code not in FIXABLE), intro
-
-
-def test_only_rules_off_by_default_are_ignored_by_default() -> None:
-    assert DEFAULT_IGNORED == tuple(code for code, rule in RULES.items() if not rule.default)
 
 
 @pytest.mark.parametrize("rule", RULES.values(), ids=list(RULES))
