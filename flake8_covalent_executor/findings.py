@@ -52,7 +52,8 @@ class Site:
 
     node: ast.Call
     executor: str  # class name, for messages
-    class_key: str  # one name per class, whatever the import spelling
+    qualname: str  # the callee as it resolves through the imports: one class object
+    class_key: str  # one name per class, whatever the import spelling (for CVX003)
     config_key: str  # the arguments, compared as ASTs
     pure: bool  # no calls or other side effects in the arguments
     entry: str | None  # the entry point it is built inline in, as written

@@ -240,6 +240,7 @@ class SiteFinder(_Traversal):
             Site(
                 node=call,
                 executor=qualname.rpartition(".")[2],
+                qualname=qualname,
                 class_key=api.canonical_class(qualname),
                 config_key=_config_key(call),
                 pure=_is_pure(call),

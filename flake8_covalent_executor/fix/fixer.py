@@ -41,7 +41,7 @@ def plan_fix(
 ) -> Plan:
     """The plan for one file, from the ast alone. ``hold`` names the findings to leave alone
     and why; new names avoid ``reserved`` too (for notebooks)."""
-    return _plan(_analyze(source, filename, options), source, unsafe, hold, reserved)
+    return _plan(_analyze(source, filename, options), source, options, unsafe, hold, reserved)
 
 
 def _analyze(source: Source, filename: str, options: Options) -> Report:
@@ -49,13 +49,19 @@ def _analyze(source: Source, filename: str, options: Options) -> Report:
 
 
 def _plan(
-    report: Report, source: Source, unsafe: bool, hold: Hold, reserved: Collection[str]
+    report: Report,
+    source: Source,
+    options: Options,
+    unsafe: bool,
+    hold: Hold,
+    reserved: Collection[str],
 ) -> Plan:
+    settings = options.settings
     fixable = [f for f in report.findings if f.code in FIXABLE]
     if not fixable or report.tree is None:
         return Plan()
     held = [(f, reason) for f in fixable if (reason := hold(f)) is not None]
-    planner = Planner(report.tree, source.lines(), report.sites)
+    planner = Planner(report.tree, source.lines(), report.sites, settings)
     planner.taken.update(reserved)
     plan = planner.plan([f for f in fixable if hold(f) is None], unsafe)
     plan.skipped = sorted(held + plan.skipped, key=lambda item: (item[0].line, item[0].col))
@@ -72,7 +78,7 @@ def fix_module(
 ) -> ModuleFix:
     """Compute and verify the fixed bytes of one module. Raises SourceError."""
     report = _analyze(source, filename, options)
-    plan = _plan(report, source, unsafe, hold, reserved)
+    plan = _plan(report, source, options, unsafe, hold, reserved)
     result = ModuleFix(skipped=plan.skipped)
     if not plan.groups:
         return result

@@ -16,7 +16,10 @@ from dataclasses import dataclass, field
 from ..findings import Finding, LineRef, Site, Text
 from ..rules import Applicability
 from ..scopes import build_scope, dotted_name
+from ..settings import Settings
+from .effects import Effects, Reads, around, before, shallow
 
+_EXECUTOR_KEYWORDS = frozenset({"executor", "workflow_executor", "backend"})
 _REPEATING = (ast.FunctionDef, ast.AsyncFunctionDef, ast.For, ast.AsyncFor, ast.While)
 _BUILTINS = frozenset(dir(builtins))
 
@@ -68,16 +71,26 @@ class Plan:
 class ModuleIndex:
     """What planning needs from the whole module, gathered in one walk: the statements
     around every call, every name bound or used anywhere (new names must avoid them all),
-    and how often each name is bound (a mutation, ``name.attr = ...``, counts as two)."""
+    how often each name is bound (a mutation, ``name.attr = ...``, counts as two), and the
+    names used other than as the executor of a call (``executor=name``)."""
 
     def __init__(self, tree: ast.Module) -> None:
         self.chains: dict[ast.Call, Chain] = {}
         self.names: set[str] = set()
         self.bindings: dict[str, int] = {}
+        self.other_uses: set[str] = set()
         self.in_fstring: set[ast.Call] = set()  # calls inside an f-string
+        self._passed: set[ast.Name] = set()  # ``executor=name``: the name is only passed on
         stack: list[tuple[ast.AST, tuple[ast.stmt, ...], tuple[str, ...]]] = [(tree, (), ())]
         while stack:
             node, statements, fields = stack.pop()
+            value = getattr(node, "value", None)
+            if (
+                type(node) is ast.keyword
+                and node.arg in _EXECUTOR_KEYWORDS
+                and type(value) is ast.Name
+            ):
+                self._passed.add(value)
             self._note(node)
             for name in node._fields:
                 value = getattr(node, name, None)
@@ -97,10 +110,13 @@ class ModuleIndex:
             self.names.add(node.id)
             if not isinstance(node.ctx, ast.Load):
                 self._bound(node.id)
+            elif node not in self._passed:
+                self.other_uses.add(node.id)
         elif type(node) in _NAMELESS:
             return
         elif isinstance(node, ast.arg):
             self.names.add(node.arg)
+            self._bound(node.arg)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             self.names.add(node.name)
             self._bound(node.name)
@@ -118,13 +134,12 @@ class ModuleIndex:
                 self._bound(head.partition(".")[0], 2)
         elif isinstance(node, ast.JoinedStr):
             self.in_fstring.update(n for n in ast.walk(node) if isinstance(n, ast.Call))
-        elif isinstance(node, ast.MatchMapping):
-            if node.rest:
-                self.names.add(node.rest)
-        else:
-            captured = getattr(node, "name", None)  # except handlers, match captures, ...
-            if isinstance(captured, str):
-                self.names.add(captured)
+        else:  # except handlers, match captures (``case {**rest}`` too), ...
+            for field_name in ("name", "rest"):
+                captured = getattr(node, field_name, None)
+                if isinstance(captured, str):
+                    self.names.add(captured)
+                    self._bound(captured)
 
 
 # Node types that never carry a ``name`` of their own: no need to look.
@@ -274,20 +289,24 @@ def _star_import(statements: list[ast.stmt]) -> bool:
 
 
 def _existing_instances(
-    tree: ast.Module, sites: list[Site], counts: dict[str, int]
+    tree: ast.Module, sites: list[Site], index: ModuleIndex
 ) -> dict[tuple[str, str], tuple[str, int]]:
-    """Module-level ``name = Executor(...)`` bound once and never mutated: (class, config) →
+    """Module-level ``name = Executor(...)`` bound once, and used only as the executor of
+    entry points (never passed elsewhere, where it could be changed): (class, config) →
     (name, index of its statement in the module body)."""
     calls = {site.node: site for site in sites if site.entry is None and site.pure}
     found: dict[tuple[str, str], tuple[str, int]] = {}
-    for index, statement in enumerate(tree.body):
+    for position, statement in enumerate(tree.body):
         if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1):
             continue
         value = statement.value
         target = statement.targets[0]
         site = calls.get(value) if isinstance(value, ast.Call) else None
-        if isinstance(target, ast.Name) and site and counts.get(target.id) == 1:
-            found.setdefault((site.class_key, site.config_key), (target.id, index))
+        if not (isinstance(target, ast.Name) and site):
+            continue
+        name = target.id
+        if index.bindings.get(name) == 1 and name not in index.other_uses:
+            found.setdefault((site.qualname, site.config_key), (name, position))
     return found
 
 
@@ -307,6 +326,56 @@ class _Candidate:
         return self.chain.statements[0]
 
 
+def _index_in(block: list[ast.stmt], statement: ast.stmt) -> int:
+    return next(i for i, item in enumerate(block) if item is statement)
+
+
+def _parts_running_before(anchor: ast.stmt, site: Site) -> list[ast.AST]:
+    """What runs between a binding just before ``anchor`` and the site: what stands before
+    it in the statement; out of a loop, all the loop does on every iteration (the ancestors
+    of the site too: they run between one iteration's construction and the next)."""
+    if site.where is None:
+        return before(anchor, site.node)
+    return [*around(anchor, site.node), *shallow(anchor, site.node)]
+
+
+def _shadowed(chain: Chain, name: str) -> bool:
+    """True when a class or function around the site binds ``name`` itself."""
+    for statement in chain.statements:
+        if isinstance(statement, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            kind = "class" if isinstance(statement, ast.ClassDef) else "function"
+            if build_scope(statement, kind).binds(name):
+                return True
+    return False
+
+
+def _reached_from_tasks(tree: ast.Module, effects: Effects) -> set[ast.stmt]:
+    """Module-level functions and classes that an electron's or lattice's function may run:
+    those decorated with or passed to an entry point, and, transitively, those their bodies
+    name. Covalent pickles such a function with the globals it uses."""
+    defined = {
+        s.name: s
+        for s in tree.body
+        if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+    }
+    roots = [s for s in defined.values() if any(map(effects.is_entry, s.decorator_list))]
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and effects.names.entry_keywords(node.func):
+            roots += [
+                defined[a.id] for a in node.args if isinstance(a, ast.Name) and a.id in defined
+            ]
+    reached: set[ast.stmt] = set()
+    while roots:
+        statement = roots.pop()
+        if statement in reached:
+            continue
+        reached.add(statement)
+        for node in ast.walk(statement):
+            if isinstance(node, ast.Name) and node.id in defined:
+                roots.append(defined[node.id])
+    return reached
+
+
 _ONE_LINE = Text("it is in a one-line compound statement")
 _UNSAFE = Text("unsafe fix (it moves construction to import time): use --unsafe-fixes")
 
@@ -314,16 +383,22 @@ _UNSAFE = Text("unsafe fix (it moves construction to import time): use --unsafe-
 class Planner:
     """Decides, on the ast alone, the groups of sites to hoist and the names they get."""
 
-    def __init__(self, tree: ast.Module, lines: list[str], sites: list[Site]) -> None:
+    def __init__(
+        self, tree: ast.Module, lines: list[str], sites: list[Site], settings: Settings
+    ) -> None:
         self.tree, self.lines = tree, lines
         index = ModuleIndex(tree)
         self.chains, self.taken, self.in_fstring = index.chains, index.names, index.in_fstring
         module = build_scope(tree, "module")
         self.module_names = set(module.others) | set(module.imports)
-        self.existing = _existing_instances(tree, sites, index.bindings)
+        self.existing = _existing_instances(tree, sites, index)
         self.top_index = {statement: i for i, statement in enumerate(tree.body)}
+        self.effects = Effects(tree, settings)
+        self.pickled = _reached_from_tasks(tree, self.effects)
+        self._first: dict[ast.Call, _Candidate] = {}  # each group's first site
 
     def plan(self, findings: list[Finding], unsafe: bool) -> Plan:
+        """The groups to hoist for ``findings``, and each one left alone with the reason."""
         plan = Plan(tree=self.tree, chains=self.chains)
         groups: dict[object, Group] = {}
         for finding in findings:
@@ -348,21 +423,49 @@ class Planner:
         chain = self.chains[call]
         depth = anchor_depth(chain, finding.site.where is not None)
         anchor = chain.statements[depth]
+        problem = self._layout_problem(chain, depth, call)
+        if problem is None:
+            missing = _missing_name(self.tree, chain, depth, call, self.module_names)
+            if missing is not None:
+                problem = Text(
+                    "its arguments need {name}, which is not bound before {line}",
+                    {"name": missing, "line": LineRef(anchor.lineno)},
+                )
+        if problem is None:
+            problem = self._timing_problem(finding, chain, depth)
+        if problem is not None:
+            return problem
+        parent: ast.AST = chain.statements[depth - 1] if depth else self.tree
+        return _Candidate(finding, chain, depth, _block_of(parent, anchor))
+
+    def _layout_problem(self, chain: Chain, depth: int, call: ast.Call) -> Text | None:
+        """Why no binding can be written on a line of its own before the anchor, if so."""
+        anchor = chain.statements[depth]
         if depth and anchor.lineno == chain.statements[depth - 1].lineno:
             return _ONE_LINE
         if call in self.in_fstring:  # ``f"{x=}"`` holds its own source text, too
             return Text("it is inside an f-string")
-        shared = self._shares_line(anchor)
-        if shared is not None:
-            return shared
-        missing = _missing_name(self.tree, chain, depth, call, self.module_names)
-        if missing is not None:
-            return Text(
-                "its arguments need {name}, which is not bound before {line}",
-                {"name": missing, "line": LineRef(anchor.lineno)},
-            )
-        parent: ast.AST = chain.statements[depth - 1] if depth else self.tree
-        return _Candidate(finding, chain, depth, _block_of(parent, anchor))
+        return self._shares_line(anchor)
+
+    def _timing_problem(self, finding: Finding, chain: Chain, depth: int) -> Text | None:
+        """Why building the executor just before the anchor may build something else, or
+        build it when the program would not have: see ``effects``."""
+        site, anchor = finding.site, chain.statements[depth]
+        if finding.applicability is Applicability.UNSAFE:  # opt-in: it moves to import time
+            top = chain.statements[0]
+            if top in self.pickled:
+                return Text(
+                    "it is in {name}, which an electron or lattice reaches: Covalent pickles "
+                    "that with the globals it uses, and a module-level executor cannot be",
+                    {"name": getattr(top, "name", "code")},
+                )
+            return None
+        when = self.effects.conditional_part(anchor, site.node, repeated=site.where is not None)
+        if when is not None:
+            return Text(when)
+        return self.effects.region_problem(
+            _parts_running_before(anchor, site), Reads.of(site.node), frozenset()
+        )
 
     def _shares_line(self, statement: ast.stmt) -> Text | None:
         """Why a binding cannot go on a line of its own before ``statement``, if it cannot."""
@@ -378,23 +481,47 @@ class Planner:
 
     def _add(self, candidate: _Candidate, groups: dict[object, Group], plan: Plan) -> None:
         site = candidate.finding.site
-        key: object = (candidate.block_key, site.class_key, site.config_key)
+        key: object = (candidate.block_key, site.qualname, site.config_key)
         if not site.pure or has_comment(self.lines, site.node):
             key = site.node
         group = groups.get(key)
-        if group is not None:
+        if group is not None and self._shareable(group, candidate):
             group.findings.append(candidate.finding)
             return
         groups[key] = group = self._new_group(candidate)
+        self._first[site.node] = candidate
         plan.groups.append(group)
+
+    def _shareable(self, group: Group, candidate: _Candidate) -> bool:
+        """True when nothing between the group's binding and this site can change what the
+        construction reads (the site's own statement was judged on its own)."""
+        first = self._first[group.first.site.node]
+        block = first.block
+        start = _index_in(block, first.chain.statements[first.depth])
+        end = _index_in(block, candidate.chain.statements[candidate.depth])
+        sites = frozenset(f.site.node for f in group.findings)
+        reads = Reads.of(candidate.finding.site.node)
+        return self.effects.region_problem(block[start:end], reads, sites) is None
 
     def _new_group(self, candidate: _Candidate) -> Group:
         site = candidate.finding.site
-        existing = self.existing.get((site.class_key, site.config_key)) if site.pure else None
-        first_top = self.top_index[candidate.top_statement]
-        if existing is not None and existing[1] < first_top:
+        existing = self.existing.get((site.qualname, site.config_key)) if site.pure else None
+        if existing is not None and self._reusable(existing, candidate):
             return Group(existing[0], [candidate.finding], candidate.depth, reused=True)
         return Group(self._fresh_name(site.executor), [candidate.finding], candidate.depth)
+
+    def _reusable(self, existing: tuple[str, int], candidate: _Candidate) -> bool:
+        """The instance bound at module level before the site is what the site would build:
+        nothing between them changes what it reads, and no scope around the site binds
+        the name to something else."""
+        name, position = existing
+        top = candidate.chain.statements[0]
+        top_position = self.top_index[top]
+        if position >= top_position or _shadowed(candidate.chain, name):
+            return False
+        site = candidate.finding.site
+        pieces = [*self.tree.body[position + 1 : top_position], *before(top, site.node)]
+        return self.effects.region_problem(pieces, Reads.of(site.node), frozenset()) is None
 
     def _fresh_name(self, class_name: str) -> str:
         base = snake_name(class_name)
