@@ -125,5 +125,10 @@ def test_a_failed_check_leaves_the_file_untouched(
     path.write_text(SEED.source)
     monkeypatch.setattr(splice, "apply_plan", bad_rewrite)
     result = fix_path(str(path), str(path), Options(), FixMode())
-    assert result.error is not None and result.error.endswith("left alone")
+    # Each site is refused on its own (the others would still be fixed), with the check's
+    # reason; the file is not written.
+    assert result.error is None and result.new is None and result.fixed == 0, result
+    reasons = {left.reason for left in result.skipped}
+    assert len(result.skipped) == 2 and len(reasons) == 1, result.skipped
+    assert reasons.pop().startswith(("the fix would not parse", "the detector still finds"))
     assert path.read_text() == SEED.source

@@ -11,8 +11,9 @@ from ..findings import Finding, Text
 from ..rules import FIXABLE
 from ..source import Source, SourceError
 from . import splice
+from .effects import Effects
 from .plan import Plan, Planner
-from .verify import Unverified, check_equivalent, check_fixed_findings_gone
+from .verify import Unverified, check_equivalent, check_fixed_findings_gone, check_sound
 
 Hold = Callable[[Finding], "Text | None"]  # why a finding must be left alone, if it must
 
@@ -76,32 +77,72 @@ def fix_module(
     hold: Hold = _hold_nothing,
     reserved: Collection[str] = (),
 ) -> ModuleFix:
-    """Compute and verify the fixed bytes of one module. Raises SourceError."""
+    """Compute and verify the fixed bytes of one module. A group of sites whose rewrite
+    fails a check is left alone with the reason, and the others are still fixed. Raises
+    SourceError when the module cannot be read or rewritten at all."""
     report = _analyze(source, filename, options)
     plan = _plan(report, source, options, unsafe, hold, reserved)
-    result = ModuleFix(skipped=plan.skipped)
     if not plan.groups:
-        return result
+        return ModuleFix(skipped=plan.skipped)
+    new: bytes | None
     try:
-        new = splice.apply_plan(source, plan)
-        _verify(report.findings, new, filename, options, plan)
+        try:
+            new = _rewrite(source, plan, report.findings, filename, options)
+        except SourceError:  # find the groups that fail alone, fix the rest
+            plan, new = _without_failing_groups(source, plan, report.findings, filename, options)
     except RecursionError:
         raise SourceError("too deeply nested to rewrite; left alone") from None
-    except Unverified as problem:
-        raise SourceError(f"{problem}; left alone") from None
-    result.new, result.fixed = new, len(plan.fixed)
-    return result
+    return ModuleFix(new, len(plan.fixed), plan.skipped)
+
+
+def _rewrite(
+    source: Source, plan: Plan, before: list[Finding], filename: str, options: Options
+) -> bytes:
+    """The plan applied and verified. Raises SourceError (Unverified: a check said no)."""
+    new = splice.apply_plan(source, plan)
+    _verify(before, new, filename, options, plan)
+    return new
+
+
+def _without_failing_groups(
+    source: Source, plan: Plan, before: list[Finding], filename: str, options: Options
+) -> tuple[Plan, bytes | None]:
+    """Add the groups one at a time, keeping each with which the rewrite still passes every
+    check; each one dropped is left alone with the check's reason."""
+    kept = replace(plan, groups=[], skipped=list(plan.skipped))
+    new: bytes | None = None
+    for group in plan.groups:
+        trial = replace(kept, groups=[*kept.groups, group])
+        try:
+            new = _rewrite(source, trial, before, filename, options)
+        except SourceError as problem:
+            reason = Text("{problem}", {"problem": _reason(problem)})
+            kept.skipped += [(finding, reason) for finding in group.findings]
+            continue
+        kept = trial
+    kept.skipped.sort(key=lambda item: (item[0].line, item[0].col))
+    return kept, new
+
+
+def _reason(problem: SourceError) -> str:
+    text = str(problem)
+    return text[: -len("; left alone")] if text.endswith("; left alone") else text
 
 
 def _verify(
     before: list[Finding], new: bytes, filename: str, options: Options, plan: Plan
 ) -> None:
-    """Raise Unverified unless ``new`` parses, lost exactly the fixed findings, and is the
-    old module apart from the hoisting."""
+    """Raise SourceError unless ``new`` parses, lost exactly the fixed findings, is the old
+    module apart from the hoisting, and keeps what every construction reads (``effects``)."""
     try:
-        new_source = Source.from_bytes(new)
-        new_tree = ast.parse(new, filename=filename)
-    except (SourceError, SyntaxError, ValueError) as error:
-        raise Unverified(f"the fix would not parse ({error})") from None
-    check_fixed_findings_gone(before, _analyze(new_source, filename, options).findings, plan)
-    check_equivalent(plan.tree, new_tree, plan)
+        try:
+            new_source = Source.from_bytes(new)
+            new_tree = ast.parse(new, filename=filename)
+        except (SourceError, SyntaxError, ValueError) as error:
+            raise Unverified(f"the fix would not parse ({error})") from None
+        after = _analyze(new_source, filename, options).findings
+        check_fixed_findings_gone(before, after, plan)
+        check_equivalent(plan.tree, new_tree, plan)
+        check_sound(plan.tree, new_tree, plan, Effects(new_tree, options.settings))
+    except Unverified as problem:
+        raise SourceError(f"{problem}; left alone") from None

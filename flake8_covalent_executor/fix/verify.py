@@ -8,8 +8,10 @@ from collections import Counter
 from typing import Any
 
 from ..findings import Finding
-from ..rules import FIXABLE
+from ..rules import FIXABLE, Applicability
+from ..scopes import Resolver
 from ..source import SourceError
+from .effects import Effects, Reads, around, before, shallow
 from .plan import Plan
 
 
@@ -101,3 +103,129 @@ def check_fixed_findings_gone(before: list[Finding], after: list[Finding], plan:
     actual = Counter(key(f) for f in after if f.code in FIXABLE)
     if +expected != actual:
         raise Unverified("the detector still finds a site the fix should have removed")
+
+
+def check_sound(old_tree: ast.Module, new_tree: ast.Module, plan: Plan, effects: Effects) -> None:
+    """The planner's claims, derived again from the new tree: for each new shared instance,
+    every use of its name stands after its binding in the same block, runs whenever that
+    block runs on, and nothing between the binding and the use can change what the
+    construction reads; and every site it replaces called the same class object. Sites
+    moved by an unsafe fix (out of functions) are opt-in and not held to this. Raises
+    Unverified."""
+    blocks = _statement_blocks(new_tree)
+    parents = {child: node for node in ast.walk(new_tree) for child in ast.iter_child_nodes(node)}
+    bindings = _new_bindings(new_tree, {g.name for g in plan.groups if not g.reused})
+    resolver = Resolver(old_tree)
+    for group in plan.groups:
+        if group.reused or any(f.applicability is Applicability.UNSAFE for f in group.findings):
+            continue
+        binding = bindings[group.name]
+        callees = {resolver.resolve(f.site.node.func) for f in group.findings}
+        callees.add(Resolver(new_tree).resolve(_call_of(binding).func))
+        if len(callees) != 1 or None in callees:
+            raise Unverified(f"{group.name} would stand for more than one class")
+        for use in _loads(new_tree, group.name):
+            _check_use(binding, use, blocks, parents, effects)
+
+
+def _check_use(
+    binding: ast.Assign,
+    use: ast.Name,
+    blocks: dict[ast.stmt, list[ast.stmt]],
+    parents: dict[ast.AST, ast.AST],
+    effects: Effects,
+) -> None:
+    block = blocks[binding]
+    statement = _statement_in(block, use, parents)
+    if statement is None or _index(block, statement) <= _index(block, binding):
+        raise Unverified(f"{use.id} is used outside the block it is bound in, or before")
+    repeated = _in_loop(statement, use, parents)
+    when = effects.conditional_part(statement, use, repeated=repeated)
+    if when is not None:
+        raise Unverified(f"{use.id} is used where its executor was not always built ({when})")
+    between = block[_index(block, binding) + 1 : _index(block, statement)]
+    parts = [*around(statement, use), *shallow(statement, use)] if repeated else []
+    parts = parts or before(statement, use)
+    problem = effects.region_problem([*between, *parts], Reads.of(_call_of(binding)), frozenset())
+    if problem is not None:
+        raise Unverified(f"{use.id}: {problem.render()}")
+
+
+def _call_of(binding: ast.Assign) -> ast.Call:
+    value = binding.value
+    if not isinstance(value, ast.Call):
+        raise Unverified("a new binding is not a construction")
+    return value
+
+
+def _statement_blocks(tree: ast.Module) -> dict[ast.stmt, list[ast.stmt]]:
+    """Each statement's block (the statement list holding it)."""
+    blocks: dict[ast.stmt, list[ast.stmt]] = {}
+    for node in ast.walk(tree):
+        for _, value in ast.iter_fields(node):
+            if isinstance(value, list) and value and isinstance(value[0], ast.stmt):
+                blocks.update(dict.fromkeys(value, value))
+    return blocks
+
+
+def _new_bindings(tree: ast.Module, names: set[str]) -> dict[str, ast.Assign]:
+    found: dict[str, ast.Assign] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target = node.targets[0]
+            if isinstance(target, ast.Name) and target.id in names:
+                if target.id in found:
+                    raise Unverified(f"{target.id} is bound more than once")
+                found[target.id] = node
+    missing = names - set(found)
+    if missing:
+        raise Unverified(f"{sorted(missing)[0]} is never bound")
+    return found
+
+
+def _loads(tree: ast.Module, name: str) -> list[ast.Name]:
+    return [
+        n
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)
+    ]
+
+
+def _statement_in(
+    block: list[ast.stmt], node: ast.AST, parents: dict[ast.AST, ast.AST]
+) -> ast.stmt | None:
+    """The statement of ``block`` that holds ``node``, or None."""
+    members = set(block)
+    current: ast.AST | None = node
+    while current is not None:
+        if current in members:
+            return current if isinstance(current, ast.stmt) else None
+        current = parents.get(current)
+    return None
+
+
+def _index(block: list[ast.stmt], statement: ast.stmt) -> int:
+    return next(i for i, item in enumerate(block) if item is statement)
+
+
+def _in_loop(statement: ast.stmt, node: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
+    """True when ``node`` runs in a loop or comprehension within ``statement``."""
+    current = parents.get(node)
+    while current is not None:
+        if isinstance(current, _REPEATING):
+            return True
+        if current is statement:
+            return False
+        current = parents.get(current)
+    return False
+
+
+_REPEATING = (
+    ast.For,
+    ast.AsyncFor,
+    ast.While,
+    ast.ListComp,
+    ast.SetComp,
+    ast.DictComp,
+    ast.GeneratorExp,
+)
