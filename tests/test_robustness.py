@@ -672,7 +672,7 @@ def test_sigkill_in_the_middle_of_a_large_fix(tmp_path: Path) -> None:
         capture_output=True,
         text=True,
     ).stdout.strip()
-    planted = paths[0].parent / f".cvx-{ghost}-abcd1234.tmp"
+    planted = paths[0].parent / f".cvx-fix-{ghost}-{'ab12' * 4}.tmp"
     planted.write_bytes(b"half a file")
     ran = run_cli("fix", "--jobs", "2", ".", cwd=tmp_path)
     assert ran.code == 1, ran.stderr
@@ -702,24 +702,31 @@ def test_stale_temporaries_are_removed_only_when_their_writer_is_gone(tmp_path: 
     live = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     try:
         names = {
-            "dead": f".cvx-{dead}-k1ll3d_x.tmp",
-            "live": f".cvx-{live.pid}-wr1t1ng_.tmp",
+            "dead": f".cvx-fix-{dead}-{'0123456789abcdef'}.tmp",
+            "live": f".cvx-fix-{live.pid}-{'fedcba9876543210'}.tmp",
             "other": ".cvx-notes.tmp",  # not ours: no pid
+            # A user's files that look like ours but are not of our exact form: kept even
+            # though no process has that pid.
+            "user": f".cvx-{dead}-my-notes.tmp",
+            "short": f".cvx-fix-{dead}-abc.tmp",
+            "upper": f".cvx-fix-{dead}-{'0123456789ABCDEF'}.tmp",
         }
         for name in names.values():
             (tmp_path / name).write_bytes(b"partial")
         ran = run_cli("fix", "flow.py", cwd=tmp_path)
         assert ran.code == 1, ran.stderr
         left = {key for key, name in names.items() if (tmp_path / name).exists()}
-        assert left == {"live", "other"}
+        assert left == {"live", "other", "user", "short", "upper"}
     finally:
         live.kill()
         live.wait()
     LEDGER.add(
         "File-system faults",
-        "temporary files left beside a file: a dead writer's, a live writer's, one not ours",
-        3,
-        "only the dead writer's removed by the next `fix`",
+        "temporary files left beside a file: a dead writer's, a live writer's, and four "
+        "not ours (one named like the old pattern, with a dead pid)",
+        6,
+        "only the dead writer's removed by the next `fix`: only names of the exact form "
+        "`.cvx-fix-<pid>-<16 hex digits>.tmp` are ever deleted",
     )
 
 

@@ -5,14 +5,16 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import secrets
 import stat
-import tempfile
 
 from ..source import SourceError
 
-# Temporary files are ".cvx-<pid>-<random>.tmp" beside the file: a run killed between creating
-# one and renaming it over the file leaves it behind, and the pid says whose it was.
-_TEMPORARY = re.compile(r"\.cvx-(\d+)-[a-z0-9_]+\.tmp\Z")
+# Temporary files are ".cvx-fix-<pid>-<16 hex digits>.tmp" beside the file: a run killed
+# between creating one and renaming it over the file leaves it behind, and the pid says whose
+# it was. Only names of exactly that form are ever removed: a user's ".cvx-1-notes.tmp" is not.
+_PREFIX = ".cvx-fix-"
+_TEMPORARY = re.compile(r"\.cvx-fix-([1-9][0-9]{0,9})-[0-9a-f]{16}\.tmp\Z")
 
 
 def write_atomically(path: str, expected_old: bytes, data: bytes) -> None:
@@ -24,29 +26,15 @@ def write_atomically(path: str, expected_old: bytes, data: bytes) -> None:
     room for the temporary file, or when the file changed or went since it was read.
     """
     target = os.path.realpath(path)
-    try:
-        status = os.stat(target)
-    except FileNotFoundError:
-        raise SourceError("deleted while being fixed; not rewritten") from None
-    except OSError as error:
-        raise SourceError(f"cannot write: {error.strerror or error}") from None
-    mode = stat.S_IMODE(status.st_mode)
-    # No write bit means read-only even for root, who os.access would let through.
-    if not mode & 0o222 or not os.access(target, os.W_OK):
-        raise SourceError("read-only file; not rewritten")
-    directory = os.path.dirname(target) or "."
-    try:
-        prefix = f".cvx-{os.getpid()}-"
-        handle, temporary = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=directory)
-    except OSError as error:
-        raise SourceError(f"cannot write next to it: {error.strerror}") from None
+    status = _writable(target)
+    handle, temporary = _temporary(os.path.dirname(target) or ".")
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
         _keep_owner(temporary, status)
-        os.chmod(temporary, mode)
+        os.chmod(temporary, stat.S_IMODE(status.st_mode))
         with open(target, "rb") as current:
             if current.read() != expected_old:
                 raise SourceError("changed on disk while being fixed; not rewritten")
@@ -56,6 +44,34 @@ def write_atomically(path: str, expected_old: bytes, data: bytes) -> None:
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
+
+
+def _writable(target: str) -> os.stat_result:
+    """The file's status; raises SourceError when it is gone or may not be written."""
+    try:
+        status = os.stat(target)
+    except FileNotFoundError:
+        raise SourceError("deleted while being fixed; not rewritten") from None
+    except OSError as error:
+        raise SourceError(f"cannot write: {error.strerror or error}") from None
+    # No write bit means read-only even for root, who os.access would let through.
+    if not stat.S_IMODE(status.st_mode) & 0o222 or not os.access(target, os.W_OK):
+        raise SourceError("read-only file; not rewritten")
+    return status
+
+
+def _temporary(directory: str) -> tuple[int, str]:
+    """A new file of ours (created exclusively, never an existing one) in ``directory``."""
+    for _ in range(8):
+        name = f"{_PREFIX}{os.getpid()}-{secrets.token_hex(8)}.tmp"
+        path = os.path.join(directory, name)
+        try:
+            return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), path
+        except FileExistsError:
+            continue
+        except OSError as error:
+            raise SourceError(f"cannot write next to it: {error.strerror}") from None
+    raise SourceError("cannot write next to it: no free temporary name")
 
 
 def remove_stale_temporaries(directory: str) -> list[str]:
