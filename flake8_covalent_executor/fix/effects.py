@@ -295,7 +295,7 @@ class Effects:
             return "it is built only when a `case` pattern matches"
         if self._unevaluated_annotation(parent, child):
             return "it is in an annotation, which `from __future__ import annotations` never runs"
-        if isinstance(parent, ast.If) and child in parent.orelse and _is_elif(parent, child):
+        if is_elif(parent, child):
             return "it is in an `elif` condition, which runs only when those above it fail"
         return self._loop_child(parent, child, repeated)
 
@@ -413,11 +413,13 @@ def _describe(func: ast.expr) -> str:
     return ""
 
 
-def _is_elif(parent: ast.If, child: ast.AST) -> bool:
+def is_elif(parent: ast.AST, child: ast.AST) -> bool:
     """An ``elif`` is an ``if`` alone in the orelse, in the column of the ``if`` above it
     (an ``if`` nested under ``else:`` is indented deeper)."""
     return (
-        len(parent.orelse) == 1
+        isinstance(parent, ast.If)
+        and len(parent.orelse) == 1
+        and parent.orelse[0] is child
         and isinstance(child, ast.If)
         and child.col_offset == parent.col_offset
     )

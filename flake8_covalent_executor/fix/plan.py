@@ -11,13 +11,14 @@ import builtins
 import io
 import re
 import tokenize
+import unicodedata
 from dataclasses import dataclass, field
 
 from ..findings import Finding, LineRef, Site, Text
 from ..rules import Applicability
 from ..scopes import build_scope, dotted_name
 from ..settings import Settings
-from .effects import Effects, Reads, around, before, shallow
+from .effects import Effects, Reads, around, before, is_elif, shallow
 
 _EXECUTOR_KEYWORDS = frozenset({"executor", "workflow_executor", "backend"})
 _REPEATING = (ast.FunctionDef, ast.AsyncFunctionDef, ast.For, ast.AsyncFor, ast.While)
@@ -194,8 +195,12 @@ def anchor_depth(chain: Chain, repeated: bool) -> int:
 
 
 def snake_name(class_name: str) -> str:
-    """``LocalExecutor`` → ``local_executor``, ``SSHExecutor`` → ``ssh_executor``."""
-    words = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", class_name)
+    """``LocalExecutor`` → ``local_executor``, ``SSHExecutor`` → ``ssh_executor``; ASCII
+    always (``ÉcoleExecutor`` → ``ecole_executor``), so the name can be written in any
+    encoding a source file has."""
+    ascii_name = unicodedata.normalize("NFKD", class_name).encode("ascii", "ignore").decode()
+    words = re.sub(r"[^A-Za-z0-9_]", "", ascii_name)
+    words = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", words)
     words = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", words).lower().strip("_") or "executor"
     return words if words.endswith("executor") else f"{words}_executor"
 
@@ -443,6 +448,8 @@ class Planner:
         anchor = chain.statements[depth]
         if depth and anchor.lineno == chain.statements[depth - 1].lineno:
             return _ONE_LINE
+        if depth and is_elif(chain.statements[depth - 1], anchor):
+            return Text("it is in an `elif` condition, which runs only when those above it fail")
         if call in self.in_fstring:  # ``f"{x=}"`` holds its own source text, too
             return Text("it is inside an f-string")
         return self._shares_line(anchor)
