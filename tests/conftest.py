@@ -1,7 +1,10 @@
-"""Shared helpers: run the real tools in subprocesses and read their output."""
+"""Shared helpers: the case table through the library API, and the real tools in
+subprocesses."""
 
 from __future__ import annotations
 
+import ast
+import functools
 import json
 import subprocess
 import sys
@@ -9,12 +12,24 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import pytest
 from cases import CASES, Case
 
+from flake8_covalent_executor.api import (
+    CheckResult,
+    FixResult,
+    Options,
+    check_source,
+    fix_source,
+    options_for,
+)
+from flake8_covalent_executor.results import Reported
+
 ROOT = Path(__file__).resolve().parent.parent
+# The case table's findings are for a run with every rule on.
+ALL_RULES = ("--select=CVX", "--extend-select=CVX003")
 
 
+# -- running the real tools -------------------------------------------------------------------
 def run(
     args: Sequence[str], cwd: Path | None = None, stdin: bytes | None = None
 ) -> subprocess.CompletedProcess[str]:
@@ -39,13 +54,17 @@ def check(
     return run(["flake8_covalent_executor", "check", *args], cwd=cwd, stdin=stdin)
 
 
-def findings_by_file(output: str) -> dict[str, list[str]]:
-    """``path:line:col: CODE msg`` lines grouped by file name as ``"line:col CODE"``."""
-    found: dict[str, list[str]] = {}
-    for line in output.splitlines():
-        path, row, col, rest = line.split(":", 3)
-        found.setdefault(Path(path).stem, []).append(f"{row}:{col} {rest.split()[0]}")
-    return found
+def output(result: subprocess.CompletedProcess[str]) -> str:
+    """A finished command's exit status, stdout and stderr, for an assertion message."""
+    return f"exit {result.returncode}\n--- stdout\n{result.stdout}--- stderr\n{result.stderr}"
+
+
+def lines_by_file(text: str) -> dict[str, list[str]]:
+    """``path:...`` lines grouped by path, in the order printed."""
+    grouped: dict[str, list[str]] = {}
+    for line in text.splitlines():
+        grouped.setdefault(line.split(":", 1)[0], []).append(line)
+    return grouped
 
 
 def write_cases(directory: Path, cases: Sequence[Case]) -> list[str]:
@@ -64,22 +83,67 @@ def option_groups() -> dict[tuple[str, ...], list[Case]]:
     return groups
 
 
-@pytest.fixture(scope="session")
-def case_outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, str]]:
-    """Every case run once through flake8 and once through check (CVX003 enabled)."""
-    outputs: dict[str, dict[str, str]] = {"flake8": {}, "check": {}}
-    for index, (options, cases) in enumerate(option_groups().items()):
-        directory = tmp_path_factory.mktemp(f"cases{index}")
-        paths = write_cases(directory, cases)
-        for tool, runner in (("flake8", flake8), ("check", check)):
-            result = runner("--select=CVX", "--extend-select=CVX003", *options, *paths)
-            assert result.returncode in (0, 1), result.stderr
-            for line in result.stdout.splitlines():
-                outputs[tool].setdefault(Path(line.split(":", 1)[0]).stem, "")
-                outputs[tool][Path(line.split(":", 1)[0]).stem] += line + "\n"
-    return outputs
+GROUPS = list(option_groups())
 
 
+def group_id(options: tuple[str, ...]) -> str:
+    """A test id for an option group: its flags' names, or ``default``."""
+    return "+".join(flag.lstrip("-") for flag in options if flag.startswith("--")) or "default"
+
+
+# -- the case table through the library API -------------------------------------------------
+@functools.cache
+def case_options(flags: tuple[str, ...]) -> Options:
+    return options_for(flags)
+
+
+@functools.cache
+def findings_of(case: Case, *, all_rules: bool = True) -> CheckResult:
+    """``check`` on the case (every rule on unless told, as the table's findings are)."""
+    flags = (*ALL_RULES, *case.options) if all_rules else case.options
+    return check_source(case.source.encode(), f"{case.id}.py", case_options(flags))
+
+
+@functools.cache
+def fixed_by(case: Case, unsafe: bool) -> FixResult:
+    """``fix`` on the case (``fix --unsafe-fixes`` when ``unsafe``)."""
+    return fix_source(case.source.encode(), f"{case.id}.py", case_options(case.options), unsafe)
+
+
+def fixed_bytes(case: Case, unsafe: bool) -> bytes:
+    """The case's bytes after ``fix`` (its own bytes when fix changes nothing)."""
+    result = fixed_by(case, unsafe)
+    return result.new if result.new is not None else case.source.encode()
+
+
+def site(finding: Reported) -> str:
+    """``"line:col CODE"`` as the case table writes a site (1-based column)."""
+    return f"{finding.line}:{finding.col + 1} {finding.code}"
+
+
+def where(path: str, finding: Reported) -> str:
+    """``path:line:col`` as flake8 and the commands print a site."""
+    return f"{path}:{finding.line}:{finding.col + 1}"
+
+
+def printed(path: str, finding: Reported) -> str:
+    """The line flake8 and ``check`` print for ``finding`` in ``path``."""
+    return f"{where(path, finding)}: {finding.message}"
+
+
+def call_at(source: bytes, finding: Reported) -> str | None:
+    """The source text of the call ``finding`` reports (None when no call starts there)."""
+    text = source.decode("utf-8")
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, ast.Call) and (node.lineno, node.col_offset) == (
+            finding.line,
+            finding.col,
+        ):
+            return ast.get_source_segment(text, node)
+    return None
+
+
+# -- the semantic probe -----------------------------------------------------------------------
 PROBE = Path(__file__).with_name("semantic_probe.py")
 
 
@@ -93,5 +157,5 @@ def probe(directory: Path) -> dict[str, Any]:
         check=False,
         cwd=directory,
     )
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 0, output(result)
     return dict(json.loads(result.stdout.splitlines()[-1]))

@@ -1,64 +1,178 @@
-"""``fix`` on the case table and on the bytes users care about, through the real command."""
+"""``fix`` on the case table through the library API (safe and unsafe, left-alone sites,
+idempotence, lint-clean afterwards), the real command once per option group against it, and
+the bytes users care about through the real command."""
 
 from __future__ import annotations
 
 import os
+import re
 import stat
+import subprocess
+from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from cases import CASES, Case
-from conftest import ROOT, flake8, option_groups, run, write_cases
+from conftest import (
+    GROUPS,
+    ROOT,
+    call_at,
+    case_options,
+    fixed_by,
+    fixed_bytes,
+    flake8,
+    group_id,
+    lines_by_file,
+    option_groups,
+    output,
+    printed,
+    run,
+    site,
+    where,
+    write_cases,
+)
+
+from flake8_covalent_executor.api import check_source, fix_source
+from flake8_covalent_executor.parallel import SERIAL_BELOW
 
 BY_ID = {case.id: case for case in CASES}
 SEED = BY_ID["seed_not_recommended"]
+MODES = pytest.mark.parametrize("unsafe", [False, True], ids=["safe", "unsafe"])
+EACH_CASE = pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 
 
 def fix(*args: str, cwd: Path | None = None, stdin: bytes | None = None):  # type: ignore[no-untyped-def]
     return run(["flake8_covalent_executor", "fix", "--isolated", *args], cwd=cwd, stdin=stdin)
 
 
-@pytest.fixture(scope="module", params=["safe", "unsafe"])
-def fixed_tree(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    """Every case fixed in place by one ``fix`` run per option group."""
-    unsafe = request.param == "unsafe"
-    outputs: dict[str, tuple[str, str]] = {}
-    for index, (options, cases) in enumerate(option_groups().items()):
-        directory = tmp_path_factory.mktemp(f"fix{index}")
-        paths = write_cases(directory, cases)
-        flags = ["--unsafe-fixes"] if unsafe else []
-        result = fix(*flags, *options, *paths)
-        assert result.returncode in (0, 1), result.stderr
-        for case in cases:
-            text = (directory / f"{case.id}.py").read_text(encoding="utf-8")
-            outputs[case.id] = (text, result.stderr)
-    return unsafe, outputs
+# -- the case table, in process ---------------------------------------------------------------
+@EACH_CASE
+@MODES
+def test_fix_gives_after(case: Case, unsafe: bool) -> None:
+    result = fixed_by(case, unsafe)
+    assert result.error is None
+    expected = case.fixed_unsafe if unsafe else case.fixed
+    assert result.new == (None if expected == case.source else expected.encode())
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-def test_fix_gives_after(case: Case, fixed_tree) -> None:  # type: ignore[no-untyped-def]
-    unsafe, outputs = fixed_tree
-    assert outputs[case.id][0] == (case.fixed_unsafe if unsafe else case.fixed)
-
-
-@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-def test_fixed_code_lints_clean_but_for_sites_left(case: Case, tmp_path: Path) -> None:
-    """Parity: after fix, flake8 finds exactly the sites fix reported as left alone,
-    and a second fix changes nothing."""
-    path = tmp_path / f"{case.id}.py"
-    path.write_text(case.source, encoding="utf-8")
-    first = fix("--unsafe-fixes", *case.options, str(path))
-    left = sorted(
-        line.split(": ")[0].split(":", 1)[1]
-        for line in first.stderr.splitlines()
-        if " left alone: " in line
+@EACH_CASE
+@MODES
+def test_a_second_fix_changes_nothing(case: Case, unsafe: bool) -> None:
+    again = fix_source(
+        fixed_bytes(case, unsafe), f"{case.id}.py", case_options(case.options), unsafe
     )
-    remaining = flake8("--select=CVX001,CVX002", *case.options, str(path)).stdout
-    assert sorted(line.split(": ")[0].split(":", 1)[1] for line in remaining.splitlines()) == left
-    again = fix("--unsafe-fixes", *case.options, str(path))
-    assert again.returncode == 0 and path.read_text(encoding="utf-8") == case.fixed_unsafe
+    assert (again.error, again.new, again.fixed) == (None, None, 0)
+    assert len(again.skipped) == len(fixed_by(case, unsafe).skipped)
 
 
+@EACH_CASE
+@MODES
+def test_left_alone_as_the_table_says(case: Case, unsafe: bool) -> None:
+    """Every site fix leaves alone is listed in the table, and gives the reason listed."""
+    left = [(site(item.finding), item.reason) for item in fixed_by(case, unsafe).skipped]
+    expected = case.left_alone_by(unsafe)
+    assert [at for at, _ in left] == [at for at, _ in expected], left
+    for (at, reason), (_, part) in zip(left, expected):
+        assert part in reason, (at, reason)
+
+
+@EACH_CASE
+@MODES
+def test_fixed_code_lints_clean_but_for_sites_left(case: Case, unsafe: bool) -> None:
+    """After fix, the detector finds exactly the calls fix said it left alone (each known by
+    its rule, its message and its source text: lines above it may have moved)."""
+    old, new = case.source.encode(), fixed_bytes(case, unsafe)
+    left = Counter(
+        (item.finding.code, item.finding.message, call_at(old, item.finding))
+        for item in fixed_by(case, unsafe).skipped
+    )
+    after = check_source(new, f"{case.id}.py", case_options(case.options))
+    assert after.error is None
+    found = Counter((f.code, f.message, call_at(new, f)) for f in after.findings)
+    assert found == left
+
+
+# -- the real command, once per option group and mode, against the library ------------------
+SUMMARY = re.compile(
+    r"(\d+) files? rewritten, (\d+) sites? fixed, (\d+) left alone, (\d+) files? skipped"
+)
+
+
+@dataclass
+class GroupRun:
+    cases: list[Case]
+    paths: dict[bool, list[str]]  # by mode (unsafe?): the files fix rewrote in place
+    fixed: dict[bool, subprocess.CompletedProcess[str]]  # by mode: the fix run
+    linted: subprocess.CompletedProcess[str]  # flake8 on the files of both modes
+
+
+@pytest.fixture(scope="module", params=GROUPS, ids=[group_id(o) for o in GROUPS])
+def group_run(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> GroupRun:
+    """The group's cases fixed in place by one ``fix`` run per mode, then one flake8 run over
+    the fixed files of both modes."""
+    options = request.param
+    cases = option_groups()[options]
+    paths: dict[bool, list[str]] = {}
+    fixed: dict[bool, subprocess.CompletedProcess[str]] = {}
+    for unsafe in (False, True):
+        directory = tmp_path_factory.mktemp(
+            f"{group_id(options)}-{'unsafe' if unsafe else 'safe'}"
+        )
+        paths[unsafe] = write_cases(directory, cases)
+        fixed[unsafe] = fix(*(["--unsafe-fixes"] if unsafe else []), *options, *paths[unsafe])
+    linted = flake8("--select=CVX001,CVX002", *options, *paths[False], *paths[True])
+    return GroupRun(cases, paths, fixed, linted)
+
+
+@MODES
+def test_fix_command_writes_what_the_library_gives(group_run: GroupRun, unsafe: bool) -> None:
+    result = group_run.fixed[unsafe]
+    changed = [fixed_by(case, unsafe).new is not None for case in group_run.cases]
+    assert result.returncode == int(any(changed)), output(result)
+    for path, case in zip(group_run.paths[unsafe], group_run.cases):
+        assert Path(path).read_bytes() == fixed_bytes(case, unsafe), output(result)
+
+
+@MODES
+def test_fix_command_names_what_the_library_leaves(group_run: GroupRun, unsafe: bool) -> None:
+    """The same left-alone lines, reasons included, and the same totals."""
+    result = group_run.fixed[unsafe]
+    results = [fixed_by(case, unsafe) for case in group_run.cases]
+    expected = [
+        f"{where(path, item.finding)}: {item.finding.code} left alone: {item.reason}"
+        for path, fixed in zip(group_run.paths[unsafe], results)
+        for item in fixed.skipped
+    ]
+    *said, summary = result.stderr.splitlines()
+    assert said == expected, output(result)
+    totals = SUMMARY.match(summary)
+    assert totals, output(result)
+    assert [int(n) for n in totals.groups()] == [
+        sum(r.new is not None for r in results),
+        sum(r.fixed for r in results),
+        sum(len(r.skipped) for r in results),
+        0,
+    ], output(result)
+
+
+def test_flake8_on_fixed_files_finds_what_the_library_finds(group_run: GroupRun) -> None:
+    """flake8 on the fixed files prints exactly the library's findings in the fixed bytes
+    (which the in-process test above matches to the sites left alone)."""
+    result = group_run.linted
+    expected: dict[str, list[str]] = {}
+    for unsafe in (False, True):
+        for path, case in zip(group_run.paths[unsafe], group_run.cases):
+            after = check_source(fixed_bytes(case, unsafe), path, case_options(case.options))
+            if after.findings:
+                expected[path] = [printed(path, finding) for finding in after.findings]
+    assert result.returncode == int(bool(expected)) and result.stderr == "", output(result)
+    assert lines_by_file(result.stdout) == expected
+
+
+# -- bytes users care about, through the real command -----------------------------------------
 def _seed_bytes(newline: bytes = b"\n") -> tuple[bytes, bytes]:
     return SEED.source.encode().replace(b"\n", newline), SEED.fixed.encode().replace(
         b"\n", newline
@@ -116,7 +230,8 @@ def test_bytes_it_did_not_mean_to_change_stay(
 ) -> None:
     path = tmp_path / f"{name}.py"
     path.write_bytes(before)
-    assert fix(str(path)).returncode == 1
+    result = fix(str(path))
+    assert result.returncode == 1, output(result)
     assert path.read_bytes() == after
 
 
@@ -127,9 +242,10 @@ def test_every_line_ending_python_knows_is_kept(tmp_path: Path, ending: bytes) -
     path = tmp_path / "endings.py"
     path.write_bytes(SEED.source.encode().replace(b"\n", ending))
     result = fix(str(path))
-    assert result.returncode == 1, result.stderr
+    assert result.returncode == 1, output(result)
     assert path.read_bytes() == SEED.fixed.encode().replace(b"\n", ending)
-    assert fix(str(path)).returncode == 0
+    again = fix(str(path))
+    assert again.returncode == 0, output(again)
 
 
 def test_diff_splits_lines_only_where_python_does(tmp_path: Path) -> None:
@@ -137,9 +253,11 @@ def test_diff_splits_lines_only_where_python_does(tmp_path: Path) -> None:
     path = tmp_path / "paged.py"
     source = SEED.source.replace("\n@ct.", "\n# page\fbreak\n@ct.", 1)
     path.write_text(source)
-    diff = fix("--diff", str(path)).stdout
-    assert " # page\fbreak\n" in diff
-    assert not [line for line in diff.split("\n") if line.startswith("break")]
+    result = fix("--diff", str(path))
+    diff = result.stdout
+    assert result.returncode == 1, output(result)
+    assert " # page\fbreak\n" in diff, output(result)
+    assert not [line for line in diff.split("\n") if line.startswith("break")], diff
 
 
 def test_a_one_line_handler_body_is_named_as_such(tmp_path: Path) -> None:
@@ -150,7 +268,7 @@ def test_a_one_line_handler_body_is_named_as_such(tmp_path: Path) -> None:
         "executor=LocalExecutor())\n"
     )
     result = fix(str(path))
-    assert result.returncode == 0
+    assert result.returncode == 0, output(result)
     assert "CVX001 left alone: it is in a one-line compound statement" in result.stderr
 
 
@@ -160,7 +278,7 @@ def test_syntax_error_is_named_and_others_are_fixed(tmp_path: Path) -> None:
     good = tmp_path / "good.py"
     good.write_text(SEED.source)
     result = fix(str(broken), str(good))
-    assert result.returncode == 2
+    assert result.returncode == 2, output(result)
     assert f"{broken}: syntax error (line 2)" in result.stderr
     assert broken.read_text() == "import covalent\nexecutor = (\n"
     assert good.read_text() == SEED.fixed
@@ -171,7 +289,7 @@ def test_read_only_file_is_reported_not_written(tmp_path: Path) -> None:
     path.write_text(SEED.source)
     path.chmod(0o444)
     result = fix(str(path))
-    assert result.returncode == 2 and "read-only" in result.stderr
+    assert result.returncode == 2 and "read-only" in result.stderr, output(result)
     assert path.read_text() == SEED.source
 
 
@@ -181,7 +299,8 @@ def test_permissions_and_symlink_are_kept(tmp_path: Path) -> None:
     target.chmod(0o640)
     link = tmp_path / "link.py"
     link.symlink_to(target)
-    assert fix(str(link)).returncode == 1
+    result = fix(str(link))
+    assert result.returncode == 1, output(result)
     assert link.is_symlink() and target.read_text() == SEED.fixed
     assert stat.S_IMODE(target.stat().st_mode) == 0o640
     assert not [p for p in os.listdir(tmp_path) if p.endswith(".tmp")]
@@ -191,27 +310,38 @@ def test_check_and_diff_write_nothing(tmp_path: Path) -> None:
     path = tmp_path / "seed.py"
     path.write_text(SEED.source)
     check = fix("--check", str(path))
-    assert check.returncode == 1 and check.stdout == ""
+    assert check.returncode == 1 and check.stdout == "", output(check)
     diff = fix("--diff", str(path))
-    assert diff.returncode == 1 and "+local_executor = LocalExecutor()" in diff.stdout
+    assert diff.returncode == 1 and "+local_executor = LocalExecutor()" in diff.stdout, output(
+        diff
+    )
     assert path.read_text() == SEED.source
-    assert "1 file would be rewritten, 2 sites fixed" in diff.stderr
+    assert "1 file would be rewritten, 2 sites fixed" in diff.stderr, output(diff)
 
 
 def test_stdin_to_stdout() -> None:
     result = fix("-", stdin=SEED.source.encode())
-    assert result.returncode == 1 and result.stdout == SEED.fixed
+    assert result.returncode == 1 and result.stdout == SEED.fixed, output(result)
 
 
 def test_jobs_gives_the_same_result(tmp_path: Path) -> None:
+    """Enough files for ``--jobs 2`` to start processes (below SERIAL_BELOW files a process,
+    a run stays in this one)."""
     serial, parallel = tmp_path / "serial", tmp_path / "parallel"
+    cases = [c for c in CASES if not c.options]
     for directory in (serial, parallel):
-        directory.mkdir()
-        write_cases(directory, [c for c in CASES if not c.options] * 1)
-    fix(str(serial))
-    fix("--jobs", "2", str(parallel))
-    for path in serial.iterdir():
-        assert (parallel / path.name).read_text() == path.read_text()
+        for copy in range(-(-2 * SERIAL_BELOW // len(cases))):
+            (directory / f"part{copy}").mkdir(parents=True)
+            write_cases(directory / f"part{copy}", cases)
+    ran = {"serial": fix("-j1", str(serial)), "parallel": fix("--jobs", "2", str(parallel))}
+    for result in ran.values():
+        assert result.returncode == 1, output(result)
+    said = {key: result.stderr.replace(key, "<dir>") for key, result in ran.items()}
+    assert said["parallel"] == said["serial"]
+    paths = sorted(path.relative_to(serial) for path in serial.rglob("*.py"))
+    assert len(paths) >= 2 * SERIAL_BELOW
+    for path in paths:
+        assert (parallel / path).read_bytes() == (serial / path).read_bytes(), path
 
 
 def test_libcst_codemod_runner(tmp_path: Path) -> None:
@@ -228,7 +358,7 @@ def test_libcst_codemod_runner(tmp_path: Path) -> None:
         ],
         cwd=tmp_path,
     )
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 0, output(result)
     assert path.read_text() == SEED.fixed
 
 
@@ -237,9 +367,12 @@ def test_examples_are_fixed_and_then_clean(tmp_path: Path) -> None:
     for example in (ROOT / "examples").glob("*.py"):
         (tmp_path / example.name).write_bytes(example.read_bytes())
     result = fix("--unsafe-fixes", str(tmp_path))
-    assert result.returncode == 1
+    assert result.returncode == 1, output(result)
     left = sorted(
         line.split(": ")[0] for line in result.stderr.splitlines() if " left alone: " in line
     )
-    remaining = flake8("--select=CVX001,CVX002", str(tmp_path)).stdout.splitlines()
-    assert sorted(line.split(": ")[0] for line in remaining) == left
+    remaining = flake8("--select=CVX001,CVX002", str(tmp_path))
+    assert remaining.stderr == "", output(remaining)
+    assert sorted(line.split(": ")[0] for line in remaining.stdout.splitlines()) == left, output(
+        remaining
+    )

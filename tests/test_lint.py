@@ -1,20 +1,51 @@
-"""The case table through real flake8 and through ``check``: same findings, as expected."""
+"""The case table's findings: through the library API for each case, then through real
+flake8 and the real ``check`` command once per option group, which must print exactly what
+the library finds (so the front ends and the library cannot drift apart)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from cases import CASES, Case
-from conftest import findings_by_file
+from conftest import (
+    ALL_RULES,
+    GROUPS,
+    check,
+    findings_of,
+    flake8,
+    group_id,
+    lines_by_file,
+    option_groups,
+    output,
+    printed,
+    site,
+    write_cases,
+)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_findings(case: Case) -> None:
+    result = findings_of(case)
+    assert result.error is None
+    assert [site(finding) for finding in result.findings] == list(case.findings)
+
+
+@pytest.mark.parametrize("options", GROUPS, ids=[group_id(o) for o in GROUPS])
 @pytest.mark.parametrize("tool", ["flake8", "check"])
-def test_findings(case: Case, tool: str, case_outputs: dict[str, dict[str, str]]) -> None:
-    found = findings_by_file(case_outputs[tool].get(case.id, "")).get(case.id, [])
-    assert found == list(case.findings)
-
-
-@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-def test_parity(case: Case, case_outputs: dict[str, dict[str, str]]) -> None:
-    """Same lines, messages included, from both front ends."""
-    assert case_outputs["check"].get(case.id) == case_outputs["flake8"].get(case.id)
+def test_front_end_prints_what_the_library_finds(
+    tool: str, options: tuple[str, ...], tmp_path: Path
+) -> None:
+    """Every case of the group in one run of the real command: the same lines, messages
+    included, as the library's findings."""
+    cases = option_groups()[options]
+    paths = write_cases(tmp_path, cases)
+    expected = {
+        path: [printed(path, finding) for finding in findings_of(case).findings]
+        for path, case in zip(paths, cases)
+    }
+    expected = {path: lines for path, lines in expected.items() if lines}
+    assert expected, "a group with no findings shows nothing"
+    result = (flake8 if tool == "flake8" else check)(*ALL_RULES, *options, *paths)
+    assert result.returncode == 1 and result.stderr == "", output(result)
+    assert lines_by_file(result.stdout) == expected
