@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from cases import CASES
-from conftest import check, flake8, run
+from conftest import check, flake8, output, run
 
 BY_ID = {case.id: case for case in CASES}
 ALL_THREE = textwrap.dedent("""\
@@ -37,18 +37,18 @@ def write(path: Path, text: str) -> Path:
 def test_exit_codes(tmp_path: Path) -> None:
     clean = write(tmp_path / "clean.py", BY_ID["seed_improved"].source)
     dirty = write(tmp_path / "dirty.py", BY_ID["seed_not_recommended"].source)
-    assert check(str(clean)).returncode == 0
-    assert check(str(dirty)).returncode == 1
-    assert check("--exit-zero", str(dirty)).returncode == 0
+    for args, code in (([clean], 0), ([dirty], 1), (["--exit-zero", dirty], 0)):
+        result = check(*map(str, args))
+        assert result.returncode == code, output(result)
 
 
 def test_unparseable_file_is_named_and_others_still_checked(tmp_path: Path) -> None:
     broken = write(tmp_path / "broken.py", "import covalent\nexecutor = (\n")
     dirty = write(tmp_path / "dirty.py", BY_ID["seed_not_recommended"].source)
     result = check(str(broken), str(dirty))
-    assert result.returncode == 2
+    assert result.returncode == 2, output(result)
     assert result.stderr == f"{broken}: syntax error (line 2): '(' was never closed\n"
-    assert result.stdout.count("CVX001") == 2
+    assert result.stdout.count("CVX001") == 2, output(result)
 
 
 @pytest.mark.parametrize("make", ["missing", "directory_named_py", "broken_symlink"])
@@ -60,15 +60,17 @@ def test_unreadable_inputs(tmp_path: Path, make: str) -> None:
     elif make == "broken_symlink":
         target.symlink_to(tmp_path / "gone.py")
     result = check(str(target) if make != "directory_named_py" else str(target / "x.py"))
-    assert result.returncode == 2
-    assert len(result.stderr.splitlines()) == 1 and "Traceback" not in result.stderr
+    assert result.returncode == 2, output(result)
+    assert len(result.stderr.splitlines()) == 1 and "Traceback" not in result.stderr, output(
+        result
+    )
 
 
 def test_directory_named_like_a_file_is_walked(tmp_path: Path) -> None:
     package = tmp_path / "x.py"
     write(package / "tasks.py", BY_ID["seed_not_recommended"].source)
     result = check(str(tmp_path))
-    assert result.returncode == 1 and result.stdout.count("CVX001") == 2
+    assert result.returncode == 1 and result.stdout.count("CVX001") == 2, output(result)
 
 
 def test_directory_walk_skips_environments_and_build_dirs(tmp_path: Path) -> None:
@@ -81,24 +83,26 @@ def test_directory_walk_skips_environments_and_build_dirs(tmp_path: Path) -> Non
     write(tmp_path / "notes.txt", source)
     result = check(str(tmp_path))
     files = {line.split(":", 1)[0] for line in result.stdout.splitlines()}
-    assert files == {str(tmp_path / "src" / "flow.py")}
+    assert files == {str(tmp_path / "src" / "flow.py")}, output(result)
 
 
 def test_explicit_file_is_checked_whatever_its_name(tmp_path: Path) -> None:
     script = write(tmp_path / "run_workflow", BY_ID["seed_not_recommended"].source)
-    assert check(str(script)).stdout.count("CVX001") == 2
+    result = check(str(script))
+    assert result.stdout.count("CVX001") == 2, output(result)
 
 
 def test_stdin_with_display_name() -> None:
     source = BY_ID["seed_not_recommended"].source.encode()
     result = check("-", "--stdin-filename", "flows/seed.py", stdin=source)
-    assert result.returncode == 1
-    assert result.stdout.splitlines()[0].startswith("flows/seed.py:10:23: CVX001 ")
+    assert result.returncode == 1, output(result)
+    assert result.stdout.splitlines()[0].startswith("flows/seed.py:10:23: CVX001 "), output(result)
 
 
 def test_json_format(tmp_path: Path) -> None:
     path = write(tmp_path / "all.py", ALL_THREE)
     result = check("--format", "json", "--extend-select", "CVX003", str(path))
+    assert result.returncode == 1, output(result)
     rows = json.loads(result.stdout)
     assert [(r["line"], r["column"], r["code"], r["fix"]) for r in rows] == [
         (5, 23, "CVX001", "safe"),
@@ -110,7 +114,9 @@ def test_json_format(tmp_path: Path) -> None:
 
 def test_github_format(tmp_path: Path) -> None:
     path = write(tmp_path / "a,b.py", BY_ID["seed_not_recommended"].source)
-    first = check("--format", "github", str(path)).stdout.splitlines()[0]
+    result = check("--format", "github", str(path))
+    assert result.returncode == 1, output(result)
+    first = result.stdout.splitlines()[0]
     escaped = str(path).replace(",", "%2C")
     assert first.startswith(f"::error file={escaped},line=10,col=23,title=CVX001::CVX001 ")
 
@@ -132,11 +138,10 @@ SELECTIONS = [
 @pytest.mark.parametrize("flags", SELECTIONS, ids=[" ".join(f) or "default" for f in SELECTIONS])
 def test_selection_matches_flake8(tmp_path: Path, flags: tuple[str, ...]) -> None:
     path = write(tmp_path / "all.py", ALL_THREE)
-    ours = check(*flags, str(path)).stdout
-    theirs = "".join(
-        line + "\n" for line in flake8(*flags, str(path)).stdout.splitlines() if ": CVX" in line
-    )
-    assert ours == theirs
+    ours, flake8_run = check(*flags, str(path)), flake8(*flags, str(path))
+    theirs = "".join(line + "\n" for line in flake8_run.stdout.splitlines() if ": CVX" in line)
+    assert ours.stderr == "" and flake8_run.stderr == "", (output(ours), output(flake8_run))
+    assert ours.stdout == theirs
 
 
 def test_config_file_is_read_like_flake8(tmp_path: Path) -> None:
@@ -151,18 +156,18 @@ def test_config_file_is_read_like_flake8(tmp_path: Path) -> None:
     theirs = run(
         ["flake8", "--select=CVX", "--extend-select=CVX003", "all.py", "extra.py"], cwd=tmp_path
     )
-    assert ours.stdout == theirs.stdout
-    assert "CVX003" in ours.stdout and "extra.py:5:15: CVX001" in ours.stdout
+    assert ours.stdout == theirs.stdout, (output(ours), output(theirs))
+    assert "CVX003" in ours.stdout and "extra.py:5:15: CVX001" in ours.stdout, output(ours)
     isolated = run(
         ["flake8_covalent_executor", "check", "--isolated", "all.py", "extra.py"], cwd=tmp_path
     )
-    assert "CVX003" not in isolated.stdout and "extra.py" not in isolated.stdout
+    assert "CVX003" not in isolated.stdout and "extra.py" not in isolated.stdout, output(isolated)
 
 
 def test_bad_config_is_one_line(tmp_path: Path) -> None:
     write(tmp_path / "all.py", ALL_THREE)
     result = check("--config", str(tmp_path / "nope.cfg"), str(tmp_path / "all.py"))
-    assert result.returncode == 2 and len(result.stderr.splitlines()) == 1
+    assert result.returncode == 2 and len(result.stderr.splitlines()) == 1, output(result)
 
 
 def test_front_ends_import_neither_libcst_nor_covalent(tmp_path: Path) -> None:
@@ -183,6 +188,7 @@ def test_front_ends_import_neither_libcst_nor_covalent(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, str(script)], capture_output=True, text=True, check=False
     )
-    assert result.stdout.count("CVX001") == 2
-    assert "fix: 1" in result.stdout  # it rewrote the file, without libcst
-    assert result.stdout.splitlines()[-1] == "[]"
+    assert result.returncode == 0, output(result)
+    assert result.stdout.count("CVX001") == 2, output(result)
+    assert "fix: 1" in result.stdout, output(result)  # it rewrote the file, without libcst
+    assert result.stdout.splitlines()[-1] == "[]", output(result)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from cases import CASES
-from conftest import check, flake8, run, write_cases
+from conftest import check, flake8, output, run, write_cases
 
 from flake8_covalent_executor import parallel
 from flake8_covalent_executor.analysis import Options
@@ -44,17 +44,19 @@ def test_jobs_output_is_the_serial_output(tree: Path, fmt: str) -> None:
     flags = ("--format", fmt, "--extend-select", "CVX003")
     serial = check("--jobs", "1", *flags, str(tree))
     parallel = check("--jobs", str(JOBS), *flags, str(tree))
-    assert serial.returncode == parallel.returncode == 1
-    assert serial.stdout.count("CVX001") > 300
+    assert serial.returncode == parallel.returncode == 1, (serial.stderr, parallel.stderr)
+    assert serial.stdout.count("CVX001") > 300, serial.stderr
     assert parallel.stdout == serial.stdout
     assert parallel.stderr == serial.stderr
 
 
 def test_default_jobs_is_auto_and_matches_serial(tree: Path) -> None:
     serial = check("-j1", str(tree))
-    assert check(str(tree)).stdout == serial.stdout
-    assert check("--jobs", "auto", str(tree)).stdout == serial.stdout
-    assert check("--jobs", "0", str(tree)).stdout == serial.stdout
+    assert serial.returncode == 1, serial.stderr
+    for flags in ((), ("--jobs", "auto"), ("--jobs", "0")):
+        result = check(*flags, str(tree))
+        assert (result.returncode, result.stderr) == (1, ""), (flags, result.stderr)
+        assert result.stdout == serial.stdout, flags
 
 
 def test_errors_stay_one_line_each_and_in_place(tmp_path: Path) -> None:
@@ -64,7 +66,7 @@ def test_errors_stay_one_line_each_and_in_place(tmp_path: Path) -> None:
         Path(path).write_text("import covalent\nexecutor = (\n", encoding="utf-8")
     serial = check("-j1", str(tmp_path))
     parallel = check("-j", str(JOBS), str(tmp_path))
-    assert parallel.returncode == serial.returncode == 2
+    assert parallel.returncode == serial.returncode == 2, (serial.stderr, parallel.stderr)
     assert (parallel.stdout, parallel.stderr) == (serial.stdout, serial.stderr)
     assert parallel.stderr.splitlines() == [
         f"{path}: syntax error (line 2): '(' was never closed" for path in sorted(broken)
@@ -76,9 +78,9 @@ def test_stdin_among_many_files_is_read_here(tree: Path) -> None:
     result = check(
         "-j", str(JOBS), "--stdin-filename", "piped.py", "-", str(tree), stdin=source.encode()
     )
-    assert result.stdout.startswith("piped.py:10:23: CVX001 ")
+    assert result.stdout.startswith("piped.py:10:23: CVX001 "), result.stderr
     serial = check("-j1", "--stdin-filename", "piped.py", "-", str(tree), stdin=source.encode())
-    assert result.stdout == serial.stdout
+    assert (result.stdout, result.stderr) == (serial.stdout, serial.stderr)
 
 
 def test_fix_reads_stdin_here_among_many_files(tree: Path) -> None:
@@ -86,15 +88,15 @@ def test_fix_reads_stdin_here_among_many_files(tree: Path) -> None:
     args = ["flake8_covalent_executor", "fix", "--check", "--stdin-filename", "piped.py", "-"]
     parallel = run([*args[:2], "-j", str(JOBS), *args[2:], str(tree)], stdin=source)
     serial = run([*args[:2], "-j1", *args[2:], str(tree)], stdin=source)
-    assert "local_executor = LocalExecutor()" in parallel.stdout
+    assert "local_executor = LocalExecutor()" in parallel.stdout, parallel.stderr
     assert (parallel.stdout, parallel.stderr) == (serial.stdout, serial.stderr)
 
 
 @pytest.mark.parametrize("value", ["-1", "two", ""])
 def test_bad_jobs_value_is_a_usage_error(value: str) -> None:
     result = check("--jobs", value, ".")
-    assert result.returncode == 2
-    assert "--jobs" in result.stderr and "Traceback" not in result.stderr
+    assert result.returncode == 2, output(result)
+    assert "--jobs" in result.stderr and "Traceback" not in result.stderr, output(result)
 
 
 # --- ordered_map ---------------------------------------------------------------------------
@@ -219,8 +221,10 @@ def test_noqa_forms_match_flake8(tmp_path: Path, form: str) -> None:
     comment, line = NOQA_FORMS[form]
     path = tmp_path / f"{form}.py"
     path.write_text(TEMPLATE.format(comment=comment, line=line), encoding="utf-8")
-    ours = check("--extend-select", "CVX003", str(path)).stdout
-    theirs = flake8("--select=CVX", "--extend-select=CVX003", str(path)).stdout
+    ours_run = check("--extend-select", "CVX003", str(path))
+    theirs_run = flake8("--select=CVX", "--extend-select=CVX003", str(path))
+    assert ours_run.stderr == theirs_run.stderr == "", (output(ours_run), output(theirs_run))
+    ours, theirs = ours_run.stdout, theirs_run.stdout
     assert ours == theirs
     reported = ("none", "other_code", "lowercase_code", "in_a_string", "file_level_after_code")
     expected = dict.fromkeys(reported, 3)
@@ -246,8 +250,9 @@ def test_noqa_is_found_in_any_source_encoding(tmp_path: Path, encoding: str, noq
     path.write_bytes(source)
     assert may_have_noqa(source, encoding)
     ours = check(str(path))
-    assert ours.returncode == 0 and ours.stdout == "" and ours.stderr == ""
-    assert flake8("--select=CVX", str(path)).stdout == ""
+    assert ours.returncode == 0 and ours.stdout == "" and ours.stderr == "", output(ours)
+    theirs = flake8("--select=CVX", str(path))
+    assert theirs.stdout == "", output(theirs)
 
 
 def test_may_have_noqa() -> None:

@@ -259,7 +259,7 @@ def _fix_directory(directory: Path, *flags: str, changes: bool = True) -> str:
         text=True,
         check=False,
     )
-    assert result.returncode == (1 if changes else 0), result.stderr
+    assert result.returncode == (1 if changes else 0), result.stdout + result.stderr
     return result.stderr
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from cases import CASES, Case
-from conftest import ROOT, check, option_groups, run
+from conftest import ROOT, check, option_groups, output, run
 
 from flake8_covalent_executor.notebook import load, virtual_module
 
@@ -103,7 +103,7 @@ SITE = "@ct.electron(executor=LocalExecutor())\ndef task():\n    return 1\n"
 # -- check ---------------------------------------------------------------------------------------
 def test_seed_notebook_is_checked_by_cell() -> None:
     result = check("--isolated", str(SEED))
-    assert result.returncode == 1 and result.stderr == ""
+    assert result.returncode == 1 and result.stderr == "", output(result)
     assert [line.split(": ")[0] for line in result.stdout.splitlines()] == [
         f"{SEED}:cell_1:7:23",
         f"{SEED}:cell_1:11:23",
@@ -114,12 +114,16 @@ def test_seed_notebook_is_checked_by_cell() -> None:
 
 
 def test_json_and_github_formats_name_the_cell() -> None:
-    rows = json.loads(check("--isolated", "--format", "json", str(SEED)).stdout)
+    result = check("--isolated", "--format", "json", str(SEED))
+    assert result.returncode == 1, output(result)
+    rows = json.loads(result.stdout)
     assert [(r["cell"], r["line"], r["column"], r["code"]) for r in rows] == [
         (1, 7, 23, "CVX001"),
         (1, 11, 23, "CVX001"),
     ]
-    github = check("--isolated", "--format", "github", str(SEED)).stdout.splitlines()
+    result = check("--isolated", "--format", "github", str(SEED))
+    assert result.returncode == 1, output(result)
+    github = result.stdout.splitlines()
     assert github[0].startswith(f"::error file={SEED},title=CVX001::cell_1:7:23: CVX001 ")
 
 
@@ -134,23 +138,22 @@ def test_cells_count_all_cells_and_names_resolve_across_cells(tmp_path: Path) ->
         )
     )
     result = check("--isolated", "--extend-select", "CVX003", str(path))
-    assert result.stdout.startswith(f"{path}:cell_4:3:23: CVX001 "), result.stdout
-    assert result.returncode == 1
+    assert result.stdout.startswith(f"{path}:cell_4:3:23: CVX001 "), output(result)
+    assert result.returncode == 1, output(result)
 
 
 def test_directories_are_walked_for_notebooks_not_checkpoints(tmp_path: Path) -> None:
     copy(SEED, tmp_path)
     (tmp_path / ".ipynb_checkpoints").mkdir()
     copy(SEED, tmp_path / ".ipynb_checkpoints", "seed-checkpoint.ipynb")
-    files = {
-        line.split(":", 1)[0] for line in check("--isolated", str(tmp_path)).stdout.splitlines()
-    }
-    assert files == {str(tmp_path / "seed.ipynb")}
+    result = check("--isolated", str(tmp_path))
+    files = {line.split(":", 1)[0] for line in result.stdout.splitlines()}
+    assert files == {str(tmp_path / "seed.ipynb")}, output(result)
 
 
 def test_magics_do_not_break_parsing_and_a_bad_cell_is_skipped() -> None:
     result = check("--isolated", str(MAGICS))
-    assert result.returncode == 1
+    assert result.returncode == 1, output(result)
     assert [line.split(": ")[0].split(":", 1)[1] for line in result.stdout.splitlines()] == [
         "cell_3:2:23",  # after a shell escape
         "cell_4:2:23",  # in a %%time cell
@@ -212,7 +215,7 @@ def test_invalid_notebooks_exit_2_and_are_left_untouched(
             result.returncode == 2
             and message in result.stderr
             and "Traceback" not in result.stderr
-        )
+        ), output(result)
     assert path.read_bytes() == data
 
 
@@ -228,9 +231,10 @@ def test_invalid_notebooks_exit_2_and_are_left_untouched(
 def test_notebooks_without_code_are_fine(tmp_path: Path, data: bytes) -> None:
     path = tmp_path / "empty.ipynb"
     path.write_bytes(data)
-    assert check("--isolated", str(path)).returncode == 0
+    checked = check("--isolated", str(path))
+    assert checked.returncode == 0, output(checked)
     result = fix(str(path))
-    assert result.returncode == 0 and path.read_bytes() == data
+    assert result.returncode == 0 and path.read_bytes() == data, output(result)
 
 
 @pytest.mark.parametrize(
@@ -249,7 +253,8 @@ def test_only_python_notebooks_are_checked(
     content["metadata"] = metadata
     path = tmp_path / "nb.ipynb"
     path.write_text(json.dumps(content))
-    assert check("--isolated", str(path)).returncode == int(checked)
+    result = check("--isolated", str(path))
+    assert result.returncode == int(checked), output(result)
 
 
 def test_noqa_in_a_cell_and_line_numbers_in_messages_are_the_cells(tmp_path: Path) -> None:
@@ -261,23 +266,20 @@ def test_noqa_in_a_cell_and_line_numbers_in_messages_are_the_cells(tmp_path: Pat
             ("code", IMPORTS), ("code", "\n" + needs_log), ("code", 'LOG = "a.log"\n' + quiet)
         )
     )
-    assert (
-        check("--isolated", str(path))
-        .stdout.splitlines()[0]
-        .startswith(f"{path}:cell_2:2:23: CVX001 ")
-    )
+    checked = check("--isolated", str(path))
+    assert checked.stdout.startswith(f"{path}:cell_2:2:23: CVX001 "), output(checked)
     result = fix(str(path))
     assert result.returncode == 0 and result.stderr.splitlines()[0] == (
         f"{path}:cell_2:2:23: CVX001 left alone: its arguments need LOG, which is not bound "
         "before line 3 of cell_2"
-    )
+    ), output(result)
 
 
 def test_standard_input_is_read_as_a_notebook_by_its_name() -> None:
     result = check("-", "--isolated", "--stdin-filename", "nb/seed.ipynb", stdin=SEED.read_bytes())
-    assert result.stdout.splitlines()[0].startswith("nb/seed.ipynb:cell_1:7:23: CVX001 ")
+    assert result.stdout.startswith("nb/seed.ipynb:cell_1:7:23: CVX001 "), output(result)
     fixed = fix("-", "--stdin-filename", "seed.ipynb", stdin=SEED.read_bytes())
-    assert fixed.returncode == 1
+    assert fixed.returncode == 1, output(fixed)
     assert json.loads(fixed.stdout)["cells"][0]["source"] == SEED_CELL_1_FIXED.splitlines(True)
 
 
@@ -291,7 +293,8 @@ def test_check_on_a_notebook_imports_neither_libcst_nor_covalent(tmp_path: Path)
     result = subprocess.run(
         [sys.executable, str(script)], capture_output=True, text=True, check=False
     )
-    assert result.stdout.count("CVX001") == 7 and result.stdout.splitlines()[-1] == "[]"
+    assert result.stdout.count("CVX001") == 7, output(result)
+    assert result.stdout.splitlines()[-1] == "[]", output(result)
 
 
 # -- fix -----------------------------------------------------------------------------------------
@@ -303,8 +306,8 @@ def _changed_lines(old: bytes, new: bytes) -> list[str]:
 def test_fix_seed_notebook(tmp_path: Path) -> None:
     path = copy(SEED, tmp_path)
     result = fix(str(path))
-    assert result.returncode == 1, result.stderr
-    assert "1 file rewritten, 2 sites fixed, 0 left alone" in result.stderr
+    assert result.returncode == 1, output(result)
+    assert "1 file rewritten, 2 sites fixed, 0 left alone" in result.stderr, output(result)
     old, new = json.loads(SEED.read_bytes()), json.loads(path.read_bytes())
     assert source_of(new["cells"][0]) == SEED_CELL_1_FIXED  # two distinct instances
     expected = {**old, "cells": [dict(old["cells"][0], source=new["cells"][0]["source"])]}
@@ -313,30 +316,32 @@ def test_fix_seed_notebook(tmp_path: Path) -> None:
     changed = _changed_lines(SEED.read_bytes(), path.read_bytes())
     assert len(changed) == 8 and all(line[1:].startswith('    "') for line in changed), changed
     again = fix(str(path))
+    assert again.returncode == 0, output(again)
     assert (
-        again.returncode == 0
-        and path.read_bytes()
+        path.read_bytes()
         == json.dumps(new, sort_keys=True, indent=1, ensure_ascii=False).encode() + b"\n"
     )
-    assert check("--isolated", str(path)).returncode == 0
+    checked = check("--isolated", str(path))
+    assert checked.returncode == 0, output(checked)
 
 
 def test_fix_diff_and_check_write_nothing(tmp_path: Path) -> None:
     path = copy(SEED, tmp_path)
     diff = fix("--diff", str(path))
-    assert diff.returncode == 1
+    assert diff.returncode == 1, output(diff)
     assert (
         '+    "local_executor = LocalExecutor(log_stdout=\\"/tmp/task_1.log\\")\\n",'
         in diff.stdout
-    )
-    assert fix("--check", str(path)).returncode == 1
+    ), output(diff)
+    checked = fix("--check", str(path))
+    assert checked.returncode == 1, output(checked)
     assert path.read_bytes() == SEED.read_bytes()
 
 
 def test_fix_leaves_cells_with_magics_and_other_cells_byte_for_byte(tmp_path: Path) -> None:
     path = copy(MAGICS, tmp_path)
     result = fix(str(path))
-    assert result.returncode == 1, result.stderr
+    assert result.returncode == 1, output(result)
     left = [line for line in result.stderr.splitlines() if " left alone: " in line]
     assert left == [
         f"{path}:cell_3:2:23: CVX001 left alone: its cell has IPython magics (!echo), "
@@ -351,7 +356,8 @@ def test_fix_leaves_cells_with_magics_and_other_cells_byte_for_byte(tmp_path: Pa
         "local_executor_2 = LocalExecutor()\n@ct.electron(executor=local_executor_2)\n"
     )
     assert source_of(new[9]).startswith("@ct.electron(executor=local_executor_2)\n")
-    assert fix(str(path)).returncode == 0
+    again = fix(str(path))
+    assert again.returncode == 0, output(again)
 
 
 def test_binding_goes_after_the_cells_imports_and_later_cells_reuse_it(tmp_path: Path) -> None:
@@ -364,7 +370,8 @@ def test_binding_goes_after_the_cells_imports_and_later_cells_reuse_it(tmp_path:
             ("code", SITE.replace("task", "other")),
         )
     )
-    assert fix(str(path)).returncode == 1
+    again = fix(str(path))
+    assert again.returncode == 1, output(again)
     cells = [source_of(c) for c in json.loads(path.read_bytes())["cells"]]
     assert cells[0] == IMPORTS and cells[1] == "prose"
     assert cells[2] == (
@@ -377,7 +384,8 @@ def test_binding_goes_after_the_cells_imports_and_later_cells_reuse_it(tmp_path:
 def test_cells_with_crlf_get_crlf_lines(tmp_path: Path) -> None:
     path = tmp_path / "crlf.ipynb"
     path.write_bytes(notebook(("code", (IMPORTS + SITE).replace("\n", "\r\n"))))
-    assert fix(str(path)).returncode == 1
+    again = fix(str(path))
+    assert again.returncode == 1, output(again)
     source = json.loads(path.read_bytes())["cells"][0]["source"]
     assert source[2:4] == [
         "local_executor = LocalExecutor()\r\n",
@@ -394,7 +402,8 @@ def test_each_cell_keeps_its_own_line_ending(tmp_path: Path, first: str, second:
     path.write_bytes(
         notebook(("code", IMPORTS.replace("\n", first)), ("code", site.replace("\n", second)))
     )
-    assert fix(str(path)).returncode == 1
+    again = fix(str(path))
+    assert again.returncode == 1, output(again)
     cells = json.loads(path.read_bytes())["cells"]
     assert source_of(cells[1]) == second.join(
         [
@@ -438,7 +447,8 @@ def test_fix_keeps_the_json_layout(
     }
     path = tmp_path / "layout.ipynb"
     path.write_bytes(data[ending].encode())
-    assert fix(str(path)).returncode == 1
+    again = fix(str(path))
+    assert again.returncode == 1, output(again)
     new = json.loads(path.read_bytes())
     assert isinstance(new["cells"][1]["source"], str) == as_string
     assert "local_executor = LocalExecutor()" in source_of(new["cells"][1])
@@ -463,9 +473,11 @@ def test_fix_keeps_the_json_layout(
 def test_a_layout_json_cannot_reproduce_is_refused(tmp_path: Path, data: bytes) -> None:
     path = tmp_path / "odd.ipynb"
     path.write_bytes(data)
-    assert check("--isolated", str(path)).returncode == 1
+    checked = check("--isolated", str(path))
+    assert checked.returncode == 1, output(checked)
     result = fix(str(path))
-    assert result.returncode == 2 and "cannot be written back byte for byte" in result.stderr
+    assert result.returncode == 2, output(result)
+    assert "cannot be written back byte for byte" in result.stderr, output(result)
     assert path.read_bytes() == data
 
 
@@ -473,7 +485,7 @@ def test_fix_never_overwrites_a_read_only_notebook(tmp_path: Path) -> None:
     path = copy(SEED, tmp_path)
     path.chmod(0o444)
     result = fix(str(path))
-    assert result.returncode == 2 and "read-only" in result.stderr
+    assert result.returncode == 2 and "read-only" in result.stderr, output(result)
     assert path.read_bytes() == SEED.read_bytes()
 
 
@@ -523,9 +535,9 @@ def case_notebooks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[
                 (directory / f"{case.id}.ipynb").write_bytes(_as_notebook(case))
                 paths.append(str(directory / f"{case.id}.ipynb"))
         found = check("--isolated", "--select=CVX", "--extend-select=CVX003", *options, *paths)
-        assert found.returncode in (0, 1), found.stderr
+        assert found.returncode in (0, 1), output(found)
         fixed = fix("--unsafe-fixes", *options, *paths)
-        assert fixed.returncode in (0, 1), fixed.stderr
+        assert fixed.returncode in (0, 1), output(fixed)
         for path in map(Path, paths):
             lines = [line for line in found.stdout.splitlines() if line.startswith(f"{path}:")]
             cells = json.loads(path.read_bytes())["cells"]
@@ -560,7 +572,9 @@ def _ours_as_nbqa(path: Path, *, lines: bool) -> list[str]:
     """check's findings in nbqa's numbering (code cells only), line numbers optional."""
     ordinal = _code_cell_numbers(path)
     found = []
-    for line in check("--isolated", "--select=CVX001,CVX002", str(path)).stdout.splitlines():
+    result = check("--isolated", "--select=CVX001,CVX002", str(path))
+    assert result.returncode == 1, output(result)
+    for line in result.stdout.splitlines():
         file, cell, row, rest = line.split(":", 3)
         found.append(f"{file}:cell_{ordinal[int(cell[5:])]}:{row if lines else ''}:{rest}")
     return found
@@ -568,7 +582,7 @@ def _ours_as_nbqa(path: Path, *, lines: bool) -> list[str]:
 
 def _theirs(path: Path, *, lines: bool) -> list[str]:
     result = nbqa("flake8", str(path), "--isolated", "--select=CVX001,CVX002")
-    assert result.returncode == 1, result.stdout + result.stderr
+    assert result.returncode == 1, output(result)
     split = (line.split(":", 3) for line in result.stdout.splitlines())
     return [f"{file}:{cell}:{row if lines else ''}:{rest}" for file, cell, row, rest in split]
 
@@ -597,17 +611,18 @@ def test_nbqa_per_file_ignores_match_its_temporary_file(tmp_path: Path) -> None:
     path = copy(SEED, tmp_path)
     flags = ("--isolated", "--select=CVX001")
     by_notebook = nbqa("flake8", str(path), *flags, "--per-file-ignores=seed.ipynb:CVX001")
-    assert by_notebook.stdout.count("CVX001") == 2  # flake8 never sees the notebook's name
+    # flake8 never sees the notebook's name
+    assert by_notebook.stdout.count("CVX001") == 2, output(by_notebook)
     ignored = nbqa("flake8", str(path), *flags, "--per-file-ignores=*_nbqa_ipynb.py:CVX001")
-    assert ignored.returncode == 0 and ignored.stdout == ""
+    assert ignored.returncode == 0 and ignored.stdout == "", output(ignored)
 
 
 def test_nbqa_runs_fix_and_keeps_its_cell_separators(tmp_path: Path) -> None:
     pytest.importorskip("nbqa")
     path = copy(SEED, tmp_path)
     result = nbqa("flake8_covalent_executor fix", str(path), "--isolated")
-    assert result.returncode == 1, result.stdout + result.stderr
-    assert "separators" not in result.stderr
+    assert result.returncode == 1, output(result)
+    assert "separators" not in result.stderr, output(result)
     old, new = json.loads(SEED.read_bytes()), json.loads(path.read_bytes())
     assert [{k: v for k, v in c.items() if k != "source"} for c in new["cells"]] == [
         {k: v for k, v in c.items() if k != "source"} for c in old["cells"]
@@ -615,14 +630,15 @@ def test_nbqa_runs_fix_and_keeps_its_cell_separators(tmp_path: Path) -> None:
     first = source_of(new["cells"][0])
     assert 'local_executor = LocalExecutor(log_stdout="/tmp/task_1.log")\n' in first
     assert 'local_executor_2 = LocalExecutor(log_stdout="/tmp/task_2.log")\n' in first
-    assert check("--isolated", str(path)).returncode == 0
+    checked = check("--isolated", str(path))
+    assert checked.returncode == 0, output(checked)
 
 
 # -- the bundled copy ----------------------------------------------------------------------------
 def test_the_example_notebook_is_the_seed_notebook() -> None:
     assert (ROOT / "examples" / "seed_notebook.ipynb").read_bytes() == SEED.read_bytes()
     result = check("--isolated", str(ROOT / "examples"))
-    assert "examples/seed_notebook.ipynb:cell_1:7:23: CVX001 " in result.stdout
+    assert "examples/seed_notebook.ipynb:cell_1:7:23: CVX001 " in result.stdout, output(result)
 
 
 def test_seed_notebook_is_written_as_jupyter_writes() -> None:

@@ -52,5 +52,5 @@ def test_fix_hook_rewrites_then_passes(repo: Path, tmp_path: Path) -> None:
 
 def test_check_hook_fails_on_findings(repo: Path, tmp_path: Path) -> None:
     result = _try_repo(repo, "covalent-executor-check", tmp_path / "home")
-    assert result.returncode == 1
-    assert "flow.py:10:23: CVX001" in result.stdout
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "flow.py:10:23: CVX001" in result.stdout, result.stdout + result.stderr

@@ -397,7 +397,7 @@ def test_syntax_errors_do_not_stop_the_other_files(tmp_path: Path) -> None:
     broken.write_bytes(SEED.replace(b"def task_1():", b"def task_1(:"))
     (tmp_path / "b_good.py").write_bytes(SEED)
     ran = run_cli("fix", ".", cwd=tmp_path)
-    assert ran.code == 2 and len(ran.messages) == 1
+    assert ran.code == 2 and len(ran.messages) == 1, ran
     assert (tmp_path / "b_good.py").read_bytes() == SEED_FIXED
     LEDGER.add(
         "Hostile input",
@@ -656,7 +656,7 @@ def test_sigkill_in_the_middle_of_a_large_fix(tmp_path: Path) -> None:
         )
         target = paths[stop_at]
         _kill_when(process, target, expected[target][0], delay)
-        assert process.returncode == -signal.SIGKILL
+        assert process.returncode == -signal.SIGKILL, "the run was not killed"
         old = new = 0
         for path, (before, after) in expected.items():
             data = path.read_bytes()
@@ -678,7 +678,8 @@ def test_sigkill_in_the_middle_of_a_large_fix(tmp_path: Path) -> None:
     assert ran.code == 1, ran.stderr
     assert all(path.read_bytes() == after for path, (_, after) in expected.items())
     assert temporaries(tmp_path) == []
-    assert run_cli("fix", "--jobs", "2", ".", cwd=tmp_path).code == 0
+    again = run_cli("fix", "--jobs", "2", ".", cwd=tmp_path)
+    assert again.code == 0, again
     LEDGER.add(
         "File-system faults",
         f"`fix --jobs 2` on {TREE_FILES} files in 20 directories, killed with SIGKILL (the "
@@ -746,7 +747,7 @@ def test_unreadable_directory_is_reported() -> None:
         1,
         f"exit {ran.code}, nothing said: the files in it are silently not checked",
     )
-    assert ran.code == 2 and "locked" in ran.stderr
+    assert ran.code == 2 and "locked" in ran.stderr, ran
 
 
 def test_file_name_that_is_not_utf8(tmp_path: Path) -> None:
@@ -768,7 +769,11 @@ def test_file_name_that_is_not_utf8(tmp_path: Path) -> None:
         f"exit {result.returncode}"
         + (", UnicodeEncodeError traceback" if crashed else ", reported"),
     )
-    assert result.returncode == 1 and not crashed
+    assert result.returncode == 1 and not crashed, (
+        result.returncode,
+        result.stdout,
+        result.stderr,
+    )
 
 
 @pytest.mark.skipif(PROFILE != "deep", reason="a few minutes: CVX_FUZZ_PROFILE=deep only")
@@ -807,4 +812,4 @@ def test_flake8_plugin_on_deep_nesting(tmp_path: Path) -> None:
         1,
         f"exit {result.returncode}" + (", the plugin failed" if crashed else ", plugin silent"),
     )
-    assert not crashed
+    assert not crashed, (result.returncode, result.stdout, result.stderr)

@@ -43,7 +43,7 @@ def sides(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], dic
         text=True,
         check=False,
     )
-    assert fixed.returncode == 1, fixed.stderr
+    assert fixed.returncode == 1, fixed.stdout + fixed.stderr
     return probe(before), probe(after)
 
 
@@ -97,7 +97,7 @@ def notebook_sides(
         text=True,
         check=False,
     )
-    assert fixed.returncode == 1, fixed.stderr
+    assert fixed.returncode == 1, fixed.stdout + fixed.stderr
     return probe(before), probe(after)
 
 
