@@ -14,8 +14,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import ROOT
 
+pytestmark = pytest.mark.slow
 RUN_ALL = ROOT / "benchmarks" / "run_all.py"
 TABLE_RULE = "=" * 100
 MEASURES = (

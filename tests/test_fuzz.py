@@ -38,6 +38,7 @@ from flake8_covalent_executor.results import CheckResult, Reported
 from flake8_covalent_executor.selection import Selection
 from flake8_covalent_executor.source import Source, SourceError
 
+pytestmark = pytest.mark.slow
 DEFAULT = Options()
 ALL_RULES = Options(selection=Selection(extend_select=["CVX003"]))
 PROGRAM_EXAMPLES = 2000

@@ -11,6 +11,7 @@ import pytest
 from cases import CASES
 from conftest import ROOT
 
+pytestmark = pytest.mark.slow
 pytest.importorskip("pre_commit", reason="pre-commit is a test dependency")
 SEED = next(c for c in CASES if c.id == "seed_not_recommended")
 
