@@ -7,9 +7,12 @@ Run as ``python semantic_probe.py DIR``: one process per side (before / after a 
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
+import io
 import json
 import re
+import runpy
 import sys
 from pathlib import Path
 from typing import Any
@@ -48,8 +51,14 @@ def _record(name: str, obj: Any, out: dict[str, Any]) -> None:
         out[f"lattice:{name}"] = _pick(obj.metadata)
         try:
             obj.build_graph()
-        except TypeError:
-            return  # needs arguments
+        except TypeError as error:
+            if "argument" in str(error):
+                return  # needs arguments
+            out[f"graph:{name}"] = f"build_graph failed: {type(error).__name__}: {error}"
+            return
+        except Exception as error:  # pickling a global it reaches, say: must not differ
+            out[f"graph:{name}"] = f"build_graph failed: {type(error).__name__}: {error}"
+            return
         graph = obj.transport_graph.get_internal_graph_copy()
         out[f"graph:{name}"] = [
             [data["name"], _pick(data["metadata"])] for _, data in sorted(graph.nodes(data=True))
@@ -154,7 +163,31 @@ def probe_notebook(path: Path) -> dict[str, Any]:
     return {"importable": True, "records": snapshots, **_constructed_since(before)}
 
 
-if __name__ == "__main__":
+def probe_file(path: Path, as_main: bool) -> dict[str, Any]:
+    """One module, imported by name or run as ``__main__`` (as ``python case.py`` runs it),
+    with what it printed."""
+    output = io.StringIO()
+    before = len(constructed)
+    with contextlib.redirect_stdout(output):
+        if as_main:
+            try:
+                namespace = runpy.run_path(str(path), run_name="__main__")
+            except Exception as error:
+                return {"importable": False, "error": f"{type(error).__name__}: {error}"}
+            records: dict[str, Any] = {}
+            for name, value in namespace.items():
+                if not name.startswith("__"):
+                    _record(name, value, records)
+            result = {"importable": True, "records": records, **_constructed_since(before)}
+        else:
+            result = probe(path)
+    return {**result, "output": output.getvalue()}
+
+
+if __name__ == "__main__" and sys.argv[1] in ("--file", "--main"):
+    # ``--file PATH`` imports it by name, ``--main PATH`` runs it as a script.
+    print(json.dumps(probe_file(Path(sys.argv[2]), sys.argv[1] == "--main"), default=str))
+elif __name__ == "__main__":
     ct.set_config  # noqa: B018  (covalent imported and configured before any case)
     results = {p.stem: probe(p) for p in sorted(Path(sys.argv[1]).glob("*.py"))}
     results |= {p.name: probe_notebook(p) for p in sorted(Path(sys.argv[1]).glob("*.ipynb"))}

@@ -350,8 +350,8 @@ class Effects:
             name = self.rebinds(piece, reads)
             if name is not None:
                 return Text(
-                    "{name}, which its construction reads, is bound again at {line}, between "
-                    "where it would be built and where it is used",
+                    "{name}, which its construction reads, is rebound or changed at {line}, "
+                    "between where it would be built and where it is used",
                     {"name": name, "line": _line_of(piece)},
                 )
         return None
