@@ -121,13 +121,13 @@ case(
     def dummy():
         pass
 
-    local_executor = LocalExecutor()
+    _local_executor = LocalExecutor()
 
-    @ct.electron(executor=local_executor)
+    @ct.electron(executor=_local_executor)
     def task_1():
         return random.sample(range(10, 30), 5)
 
-    @ct.electron(executor=local_executor)
+    @ct.electron(executor=_local_executor)
     def task_2(x_list):
 
         squares = []
@@ -199,18 +199,18 @@ case(
     from covalent.executor import LocalExecutor
 
 
-    local_executor = LocalExecutor(log_stdout="/tmp/task_1.txt")
+    _local_executor = LocalExecutor(log_stdout="/tmp/task_1.txt")
 
 
-    @ct.electron(executor=local_executor)
+    @ct.electron(executor=_local_executor)
     def task_1():
         return [1, 2, 3]
 
 
-    local_executor_2 = LocalExecutor(log_stdout="/tmp/task_2.txt")
+    _local_executor_2 = LocalExecutor(log_stdout="/tmp/task_2.txt")
 
 
-    @ct.electron(executor=local_executor_2)
+    @ct.electron(executor=_local_executor_2)
     def task_2(values):
         return [v * v for v in values]
     """,
@@ -232,10 +232,10 @@ case(
     import covalent
 
 
-    local_executor = covalent.executor.LocalExecutor()
+    _local_executor = covalent.executor.LocalExecutor()
 
 
-    @covalent.electron(executor=local_executor)
+    @covalent.electron(executor=_local_executor)
     def add(a, b):
         return a + b
     """,
@@ -259,10 +259,10 @@ case(
     from covalent.executor import DaskExecutor
 
 
-    dask_executor = DaskExecutor()
+    _dask_executor = DaskExecutor()
 
 
-    @cov.lattice(executor=dask_executor, workflow_executor=dask_executor)
+    @cov.lattice(executor=_dask_executor, workflow_executor=_dask_executor)
     def pipeline(x):
         return x
     """,
@@ -285,10 +285,10 @@ case(
     from covalent import executor as ex
 
 
-    local_executor = ex.LocalExecutor(workdir="/scratch")
+    _local_executor = ex.LocalExecutor(workdir="/scratch")
 
 
-    @el(executor=local_executor)
+    @el(executor=_local_executor)
     def featurize(frame):
         return frame.dropna()
     """,
@@ -309,10 +309,10 @@ case(
     import covalent as ct
 
 
-    local_executor = ct.executor.LocalExecutor()
+    _local_executor = ct.executor.LocalExecutor()
 
 
-    @ct.electron(executor=local_executor)
+    @ct.electron(executor=_local_executor)
     def load(path):
         return open(path).read()
     """,
@@ -335,10 +335,10 @@ case(
     from covalent.executor.executor_plugins.dask import DaskExecutor
 
 
-    dask_executor = DaskExecutor(scheduler_address="tcp://127.0.0.1:8786")
+    _dask_executor = DaskExecutor(scheduler_address="tcp://127.0.0.1:8786")
 
 
-    @ct.electron(executor=dask_executor)
+    @ct.electron(executor=_dask_executor)
     def train(model):
         return model.fit()
     """,
@@ -367,10 +367,10 @@ case(
         ct = None
 
 
-    local_executor = LocalExecutor()
+    _local_executor = LocalExecutor()
 
 
-    @ct.electron(executor=local_executor)
+    @ct.electron(executor=_local_executor)
     def score(x):
         return x * 2
     """,
@@ -393,10 +393,10 @@ case(
     from covalent.executor import LocalExecutor
 
 
-    local_executor = LocalExecutor()
+    _local_executor = LocalExecutor()
 
 
-    @electron(executor=local_executor)
+    @electron(executor=_local_executor)
     def step():
         return 1
     """,
@@ -423,10 +423,10 @@ case(
     task = ct.electron
 
 
-    local_executor = LocalExecutor()
+    _local_executor = LocalExecutor()
 
 
-    @task(executor=local_executor)
+    @task(executor=_local_executor)
     def step():
         return 1
     """,
@@ -450,10 +450,10 @@ case(
     from covalent.executor import LocalExecutor
 
 
-    local_executor = LocalExecutor()
+    _local_executor = LocalExecutor()
 
 
-    @ct.electron(backend=local_executor)
+    @ct.electron(backend=_local_executor)
     def legacy():
         return 0
     """,
@@ -482,10 +482,10 @@ case(
         return x * x
 
 
-    local_executor = LocalExecutor()
+    _local_executor = LocalExecutor()
 
 
-    square_task = ct.electron(square, executor=local_executor)
+    square_task = ct.electron(square, executor=_local_executor)
     """,
 )
 
@@ -512,10 +512,10 @@ case(
         return x * x
 
 
-    local_executor = LocalExecutor()
+    _local_executor = LocalExecutor()
 
 
-    square_task = ct.electron(executor=local_executor)(square)
+    square_task = ct.electron(executor=_local_executor)(square)
     """,
 )
 
@@ -543,18 +543,18 @@ case(
     from covalent.executor import DaskExecutor, LocalExecutor
 
 
-    local_executor = LocalExecutor()
+    _local_executor = LocalExecutor()
 
 
-    @ct.electron(executor=[local_executor, "dask"])
+    @ct.electron(executor=[_local_executor, "dask"])
     def a():
         return 1
 
 
-    dask_executor = DaskExecutor()
+    _dask_executor = DaskExecutor()
 
 
-    @ct.electron(executor=(dask_executor, local_executor))
+    @ct.electron(executor=(_dask_executor, _local_executor))
     def b():
         return 2
     """,
@@ -601,10 +601,10 @@ case(
     import covalent_ssh_plugin as ssh
 
 
-    ssh_executor = ssh.SSHExecutor(username="me", hostname="node1")
+    _ssh_executor = ssh.SSHExecutor(username="me", hostname="node1")
 
 
-    @ct.electron(executor=ssh_executor)
+    @ct.electron(executor=_ssh_executor)
     def remote():
         return "ok"
     """,
@@ -625,10 +625,10 @@ case(
     import covalent_cloud as cc
 
 
-    cloud_executor = cc.CloudExecutor(num_cpus=2, memory="8GB")
+    _cloud_executor = cc.CloudExecutor(num_cpus=2, memory="8GB")
 
 
-    @cc.service(executor=cloud_executor)
+    @cc.service(executor=_cloud_executor)
     def llm_server(model_name):
         return {"model": model_name}
     """,
@@ -652,13 +652,13 @@ case(
     import covalent as ct
     from covalent.executor import LocalExecutor
 
-    local_executor = LocalExecutor()
+    _local_executor = LocalExecutor()
 
     task = ct.Lepton(
         language="python",
         library_name="numpy",
         function_name="sum",
-        executor=local_executor,
+        executor=_local_executor,
     )
     """,
 )
@@ -680,10 +680,10 @@ case(
     from covalent.executor import LocalExecutor
 
 
-    local_executor = LocalExecutor()
+    _local_executor = LocalExecutor()
 
 
-    @ct.leptons.bash(display_name="list", executor=local_executor)
+    @ct.leptons.bash(display_name="list", executor=_local_executor)
     def list_files():
         return "ls -la"
     """,
@@ -714,10 +714,10 @@ case(
         """Runs in the scratch directory."""
 
 
-    scratch_executor = Scratch()
+    _scratch_executor = Scratch()
 
 
-    @ct.electron(executor=scratch_executor)
+    @ct.electron(executor=_scratch_executor)
     def clean():
         return None
     ''',
@@ -740,10 +740,10 @@ case(
     from myorg.compute import ClusterExecutor
 
 
-    cluster_executor = ClusterExecutor(queue="short")
+    _cluster_executor = ClusterExecutor(queue="short")
 
 
-    @ct.electron(executor=cluster_executor)
+    @ct.electron(executor=_cluster_executor)
     def crunch():
         return 42
     """,
@@ -774,11 +774,11 @@ case(
         return x
 
 
-    local_executor = LocalExecutor()
+    _local_executor = LocalExecutor()
 
 
     class Steps:
-        fit = ct.electron(fit, executor=local_executor)
+        fit = ct.electron(fit, executor=_local_executor)
     """,
 )
 
@@ -815,18 +815,18 @@ case(
     from covalent.executor import LocalExecutor
 
     if sys.platform == "linux":
-        local_executor = LocalExecutor()
-        @ct.electron(executor=local_executor)
+        _local_executor = LocalExecutor()
+        @ct.electron(executor=_local_executor)
         def a():
             return 1
 
     with contextlib.suppress(Exception):
-        local_executor_2 = LocalExecutor()
-        b = ct.electron(lambda: 2, executor=local_executor_2)
+        _local_executor_2 = LocalExecutor()
+        b = ct.electron(lambda: 2, executor=_local_executor_2)
 
     try:
-        local_executor_3 = LocalExecutor()
-        c = ct.electron(lambda: 3, executor=local_executor_3)
+        _local_executor_3 = LocalExecutor()
+        c = ct.electron(lambda: 3, executor=_local_executor_3)
     finally:
         pass
     """,
@@ -884,12 +884,12 @@ case(
     from covalent.executor import DaskExecutor
 
 
-    dask_executor = DaskExecutor()
+    _dask_executor = DaskExecutor()
 
 
     class Pipeline:
         def task(self, fn):
-            return ct.electron(fn, executor=dask_executor)
+            return ct.electron(fn, executor=_dask_executor)
     """,
 )
 
@@ -919,9 +919,9 @@ case(
 
 
     tasks = []
-    local_executor = LocalExecutor()
+    _local_executor = LocalExecutor()
     for i in range(4):
-        tasks.append(ct.electron(make(i), executor=local_executor))
+        tasks.append(ct.electron(make(i), executor=_local_executor))
     """,
 )
 
@@ -967,10 +967,10 @@ case(
         return x
 
 
-    local_executor = LocalExecutor()
+    _local_executor = LocalExecutor()
 
 
-    tasks = [ct.electron(work, executor=local_executor) for _ in range(3)]
+    tasks = [ct.electron(work, executor=_local_executor) for _ in range(3)]
     """,
 )
 
@@ -1050,11 +1050,11 @@ case(
         return 2
 
 
-    local_executor = LocalExecutor()
+    _local_executor = LocalExecutor()
 
 
     @ct.electron(  # noqa: CVX001  (this line is not the one reported)
-        executor=local_executor,
+        executor=_local_executor,
     )
     def c():
         return 3
@@ -1080,10 +1080,10 @@ case(
     from labtools.workflows import job
 
 
-    local_executor = LocalExecutor()
+    _local_executor = LocalExecutor()
 
 
-    @job(executor=local_executor)
+    @job(executor=_local_executor)
     def run():
         return 1
     """,
@@ -1107,10 +1107,10 @@ case(
     from labtools.compute import gpu_node
 
 
-    gpu_node_executor = gpu_node(gpus=1)
+    _gpu_node_executor = gpu_node(gpus=1)
 
 
-    @ct.electron(executor=gpu_node_executor)
+    @ct.electron(executor=_gpu_node_executor)
     def train():
         return 1
     """,
@@ -1301,20 +1301,20 @@ case(
     from covalent.executor import LocalExecutor
 
 
-    local_executor = LocalExecutor()
+    _local_executor = LocalExecutor()
 
 
     @ct.electron(
         executor  # the one cluster we have
         =
-        local_executor,
+        _local_executor,
     )
     def a():
         return 1
 
 
     b = ct.electron(print, backend \\
-        = local_executor)
+        = _local_executor)
     """,
 )
 
@@ -1348,10 +1348,10 @@ case(
         return local_executor_2
 
 
-    local_executor_3 = LocalExecutor()
+    _local_executor = LocalExecutor()
 
 
-    @ct.electron(executor=local_executor_3)
+    @ct.electron(executor=_local_executor)
     def a():
         return local_executor
     """,
@@ -1378,10 +1378,10 @@ case(
     SCRATCH = "/scratch/runs"
 
 
-    local_executor = LocalExecutor(workdir=SCRATCH)
+    _local_executor = LocalExecutor(workdir=SCRATCH)
 
 
-    @ct.electron(executor=local_executor)
+    @ct.electron(executor=_local_executor)
     def a():
         return 1
     """,
@@ -1434,10 +1434,10 @@ case(
     from covalent.executor import LocalExecutor
 
 
-    local_executor = LocalExecutor()
+    _local_executor = LocalExecutor()
 
 
-    @ct.electron(executor=local_executor)
+    @ct.electron(executor=_local_executor)
     def a():
         return 1
     ''',
@@ -1479,32 +1479,32 @@ case(
     from covalent.executor import LocalExecutor
 
 
-    local_executor = LocalExecutor(  # the login node
+    _local_executor = LocalExecutor(  # the login node
         log_stdout="out.log",  # rotated nightly
     )
 
 
     @ct.electron(
-        executor=local_executor,
+        executor=_local_executor,
     )
     def a():
         return 1
 
 
-    local_executor_2 = LocalExecutor(log_stdout="out.log")
+    _local_executor_2 = LocalExecutor(log_stdout="out.log")
 
 
-    @ct.electron(executor=local_executor_2)
+    @ct.electron(executor=_local_executor_2)
     def b():
         return 2
 
 
-    local_executor_3 = LocalExecutor(
+    _local_executor_3 = LocalExecutor(
         log_stdout="out.log",  # same configuration, its own comment
     )
 
 
-    @ct.electron(executor=local_executor_3)
+    @ct.electron(executor=_local_executor_3)
     def c():
         return 3
     """,
@@ -1547,10 +1547,10 @@ case(
         return 1
 
 
-    dask_executor = DaskExecutor()
+    _dask_executor = DaskExecutor()
 
 
-    @ct.electron(executor=dask_executor)
+    @ct.electron(executor=_dask_executor)
     def b():
         return 2
     """,
@@ -1595,18 +1595,18 @@ case(
         return f"/scratch/run{next(_runs)}"
 
 
-    local_executor = LocalExecutor(workdir=next_dir())
+    _local_executor = LocalExecutor(workdir=next_dir())
 
 
-    @ct.electron(executor=local_executor)
+    @ct.electron(executor=_local_executor)
     def a():
         return 1
 
 
-    local_executor_2 = LocalExecutor(workdir=next_dir())
+    _local_executor_2 = LocalExecutor(workdir=next_dir())
 
 
-    @ct.electron(executor=local_executor_2)
+    @ct.electron(executor=_local_executor_2)
     def b():
         return 2
     """,
@@ -1635,15 +1635,15 @@ case(
     from covalent.executor import LocalExecutor
 
 
-    local_executor = ct.executor.LocalExecutor(log_stdout="a.log", workdir="/w")
+    _local_executor = ct.executor.LocalExecutor(log_stdout="a.log", workdir="/w")
 
 
-    @ct.electron(executor=local_executor)
+    @ct.electron(executor=_local_executor)
     def a():
         return 1
 
 
-    @ct.electron(executor=local_executor)
+    @ct.electron(executor=_local_executor)
     def b():
         return 2
     """,
@@ -1668,8 +1668,8 @@ case(
     from covalent.executor import LocalExecutor
 
     # %%
-    local_executor = LocalExecutor()
-    @ct.electron(executor=local_executor)
+    _local_executor = LocalExecutor()
+    @ct.electron(executor=_local_executor)
     def a():
         return 1
     """,
@@ -1725,12 +1725,12 @@ case(
     from covalent.executor import LocalExecutor
 
 
-    local_executor = LocalExecutor()
+    _local_executor = LocalExecutor()
 
 
     @(
         # a decorator in brackets (Python 3.9+)
-        ct.electron(executor=(local_executor))
+        ct.electron(executor=(_local_executor))
     )
     def task():
         return 1
@@ -1738,10 +1738,10 @@ case(
 
     if True:
         # %% a cell of its own
-        local_executor_2 = LocalExecutor()
+        _local_executor_2 = LocalExecutor()
         # about the lattice
-        @ct.lattice(executor=local_executor_2, workflow_executor=(
-            local_executor_2  # the same, with a comment after it
+        @ct.lattice(executor=_local_executor_2, workflow_executor=(
+            _local_executor_2  # the same, with a comment after it
         ))
         def flow():
             return task()
@@ -1763,8 +1763,8 @@ case(
     "a, b = False, True\n\n\n"
     "def dec(f):\n    return f\n\n\n"
     "if a:\n    @dec\n    def x():\n        pass\n"
-    "if b:\n    local_executor = LocalExecutor()\n"
-    "\f    @ct.electron(executor=local_executor)\n    def y():\n        pass\n",
+    "if b:\n    _local_executor = LocalExecutor()\n"
+    "\f    @ct.electron(executor=_local_executor)\n    def y():\n        pass\n",
 )
 
 case(
@@ -1817,18 +1817,18 @@ case(
 
     match cmd:
         case 1:
-            local_executor = LocalExecutor()
-            a = ct.electron(g, executor=local_executor)
+            _local_executor = LocalExecutor()
+            a = ct.electron(g, executor=_local_executor)
         case 2:
-            local_executor_2 = LocalExecutor()
-            b = ct.electron(g, executor=local_executor_2)
+            _local_executor_2 = LocalExecutor()
+            b = ct.electron(g, executor=_local_executor_2)
     try:
         risky()
-        local_executor_3 = LocalExecutor(log_stdout="c.txt")
-        c = ct.electron(g, executor=local_executor_3)
+        _local_executor_3 = LocalExecutor(log_stdout="c.txt")
+        c = ct.electron(g, executor=_local_executor_3)
     except ValueError:
-        local_executor_4 = LocalExecutor(log_stdout="c.txt")
-        d = ct.electron(g, executor=local_executor_4)
+        _local_executor_4 = LocalExecutor(log_stdout="c.txt")
+        d = ct.electron(g, executor=_local_executor_4)
     """,
 )
 
@@ -1856,10 +1856,10 @@ case(
         x = 1
         # return x + 1  (disabled)
 
-    local_executor = LocalExecutor()
+    _local_executor = LocalExecutor()
 
     # the task
-    y = ct.electron(g, executor=local_executor)
+    y = ct.electron(g, executor=_local_executor)
     """,
 )
 
@@ -1890,8 +1890,8 @@ case(
 
 
     label = f"{ct.electron(g, executor=LocalExecutor())=}"
-    local_executor = LocalExecutor()
-    t = ct.electron(g, executor=local_executor)
+    _local_executor = LocalExecutor()
+    t = ct.electron(g, executor=_local_executor)
     """,
     notes="left alone: f'{x=}' also holds the call's source text, which the fix would change",
 )
@@ -1931,23 +1931,23 @@ case(
     from covalent.executor import LocalExecutor
 
     if True:
-        local_executor = LocalExecutor(
+        _local_executor = LocalExecutor(
             log_stdout="a.log",
             log_stderr="a.err",
         )
         @ct.electron(
-            executor=local_executor,
+            executor=_local_executor,
         )
         def a():
             return 1
 
-        local_executor_2 = LocalExecutor(
+        _local_executor_2 = LocalExecutor(
                 log_stdout=\"\"\"b
                 .log\"\"\",
             )
 
         @ct.electron(
-            executor=local_executor_2,
+            executor=_local_executor_2,
         )
         def b():
             return 2
@@ -1972,12 +1972,12 @@ case(
     "13:12 CVX003",
     after=(
         "import covalent as ct\nfrom covalent import executor\n\n\n"
-        "local_executor = (executor\n"
+        "_local_executor = (executor\n"
         '             .LocalExecutor(log_stdout="a.log"))\n\n\n'
-        "@ct.electron(executor=local_executor)\n"
+        "@ct.electron(executor=_local_executor)\n"
         "def a():\n    return 1\n\n\n"
-        "if True:\n\tlocal_executor_2 = executor.LocalExecutor(\n"
+        "if True:\n\t_local_executor_2 = executor.LocalExecutor(\n"
         '\t\tlog_stdout="b.log",\n\t\tlog_stderr="b.err"\n\t\t           "r",\n'
-        "\t)\n\t@ct.electron(\n\t\texecutor=local_executor_2,\n\t)\n\tdef b():\n\t\treturn 2\n"
+        "\t)\n\t@ct.electron(\n\t\texecutor=_local_executor_2,\n\t)\n\tdef b():\n\t\treturn 2\n"
     ),
 )

@@ -88,7 +88,7 @@ def test_fix_reads_stdin_here_among_many_files(tree: Path) -> None:
     args = ["flake8_covalent_executor", "fix", "--check", "--stdin-filename", "piped.py", "-"]
     parallel = run([*args[:2], "-j", str(JOBS), *args[2:], str(tree)], stdin=source)
     serial = run([*args[:2], "-j1", *args[2:], str(tree)], stdin=source)
-    assert "local_executor = LocalExecutor()" in parallel.stdout, parallel.stderr
+    assert "_local_executor = LocalExecutor()" in parallel.stdout, parallel.stderr
     assert (parallel.stdout, parallel.stderr) == (serial.stdout, serial.stderr)
 
 

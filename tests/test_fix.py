@@ -212,8 +212,8 @@ def _seed_bytes(newline: bytes = b"\n") -> tuple[bytes, bytes]:
             "from covalent.executor import LocalExecutor\n\n"
             "def f():\n"
             '    return "\u00e9"\n\n'
-            'local_executor = LocalExecutor(log_stdout="\u00e9.txt")\n\n'
-            't = ("\u00e9", ct.electron(f, executor=local_executor))\n'
+            '_local_executor = LocalExecutor(log_stdout="\u00e9.txt")\n\n'
+            't = ("\u00e9", ct.electron(f, executor=_local_executor))\n'
             "".encode("latin-1"),
         ),
         (
@@ -312,7 +312,7 @@ def test_check_and_diff_write_nothing(tmp_path: Path) -> None:
     check = fix("--check", str(path))
     assert check.returncode == 1 and check.stdout == "", output(check)
     diff = fix("--diff", str(path))
-    assert diff.returncode == 1 and "+local_executor = LocalExecutor()" in diff.stdout, output(
+    assert diff.returncode == 1 and "+_local_executor = LocalExecutor()" in diff.stdout, output(
         diff
     )
     assert path.read_text() == SEED.source

@@ -26,17 +26,17 @@ SEED_CELL_1_FIXED = textwrap.dedent("""\
     import random
     from covalent.executor import LocalExecutor
 
-    local_executor = LocalExecutor(log_stdout="/tmp/task_1.log")
+    _local_executor = LocalExecutor(log_stdout="/tmp/task_1.log")
 
     # Technique 1 (not so good): a new executor for every electron
 
-    @ct.electron(executor=local_executor)
+    @ct.electron(executor=_local_executor)
     def task_1():
         return random.sample(range(10, 30), 5)
 
-    local_executor_2 = LocalExecutor(log_stdout="/tmp/task_2.log")
+    _local_executor_2 = LocalExecutor(log_stdout="/tmp/task_2.log")
 
-    @ct.electron(executor=local_executor_2)
+    @ct.electron(executor=_local_executor_2)
     def task_2(x_list):
 
         squares = []
@@ -330,7 +330,7 @@ def test_fix_diff_and_check_write_nothing(tmp_path: Path) -> None:
     diff = fix("--diff", str(path))
     assert diff.returncode == 1, output(diff)
     assert (
-        '+    "local_executor = LocalExecutor(log_stdout=\\"/tmp/task_1.log\\")\\n",'
+        '+    "_local_executor = LocalExecutor(log_stdout=\\"/tmp/task_1.log\\")\\n",'
         in diff.stdout
     ), output(diff)
     checked = fix("--check", str(path))
@@ -351,11 +351,11 @@ def test_fix_leaves_cells_with_magics_and_other_cells_byte_for_byte(tmp_path: Pa
     ]
     old, new = json.loads(MAGICS.read_bytes())["cells"], json.loads(path.read_bytes())["cells"]
     assert [n for n, (a, b) in enumerate(zip(old, new), start=1) if a != b] == [8, 10]
-    # cell 7 (skipped, it does not parse) binds local_executor: the new name avoids it
+    # cell 7 (skipped, it does not parse) binds _local_executor: the new name avoids it
     assert source_of(new[7]).startswith(
-        "local_executor_2 = LocalExecutor()\n@ct.electron(executor=local_executor_2)\n"
+        "_local_executor_2 = LocalExecutor()\n@ct.electron(executor=_local_executor_2)\n"
     )
-    assert source_of(new[9]).startswith("@ct.electron(executor=local_executor_2)\n")
+    assert source_of(new[9]).startswith("@ct.electron(executor=_local_executor_2)\n")
     again = fix(str(path))
     assert again.returncode == 0, output(again)
 
@@ -375,10 +375,10 @@ def test_binding_goes_after_the_cells_imports_and_later_cells_reuse_it(tmp_path:
     cells = [source_of(c) for c in json.loads(path.read_bytes())["cells"]]
     assert cells[0] == IMPORTS and cells[1] == "prose"
     assert cells[2] == (
-        "import random\n\nlocal_executor = LocalExecutor()\n\n"
-        "@ct.electron(executor=local_executor)\ndef task():\n    return 1\n"
+        "import random\n\n_local_executor = LocalExecutor()\n\n"
+        "@ct.electron(executor=_local_executor)\ndef task():\n    return 1\n"
     )
-    assert cells[3].startswith("@ct.electron(executor=local_executor)\ndef other():")
+    assert cells[3].startswith("@ct.electron(executor=_local_executor)\ndef other():")
 
 
 def test_cells_with_crlf_get_crlf_lines(tmp_path: Path) -> None:
@@ -388,8 +388,8 @@ def test_cells_with_crlf_get_crlf_lines(tmp_path: Path) -> None:
     assert again.returncode == 1, output(again)
     source = json.loads(path.read_bytes())["cells"][0]["source"]
     assert source[2:4] == [
-        "local_executor = LocalExecutor()\r\n",
-        "@ct.electron(executor=local_executor)\r\n",
+        "_local_executor = LocalExecutor()\r\n",
+        "@ct.electron(executor=_local_executor)\r\n",
     ]
 
 
@@ -408,8 +408,8 @@ def test_each_cell_keeps_its_own_line_ending(tmp_path: Path, first: str, second:
     assert source_of(cells[1]) == second.join(
         [
             "y = 1",
-            "local_executor = LocalExecutor()",
-            "t = ct.electron(print, executor=local_executor)",
+            "_local_executor = LocalExecutor()",
+            "t = ct.electron(print, executor=_local_executor)",
         ]
     )
     assert source_of(cells[0]) == IMPORTS.replace("\n", first)
@@ -451,7 +451,7 @@ def test_fix_keeps_the_json_layout(
     assert again.returncode == 1, output(again)
     new = json.loads(path.read_bytes())
     assert isinstance(new["cells"][1]["source"], str) == as_string
-    assert "local_executor = LocalExecutor()" in source_of(new["cells"][1])
+    assert "_local_executor = LocalExecutor()" in source_of(new["cells"][1])
     expected = json.dumps(new, **options)
     expected = {"lf": expected + "\n", "no-final-newline": expected}.get(
         ending, (expected + "\n").replace("\n", "\r\n")
@@ -628,8 +628,8 @@ def test_nbqa_runs_fix_and_keeps_its_cell_separators(tmp_path: Path) -> None:
         {k: v for k, v in c.items() if k != "source"} for c in old["cells"]
     ]
     first = source_of(new["cells"][0])
-    assert 'local_executor = LocalExecutor(log_stdout="/tmp/task_1.log")\n' in first
-    assert 'local_executor_2 = LocalExecutor(log_stdout="/tmp/task_2.log")\n' in first
+    assert '_local_executor = LocalExecutor(log_stdout="/tmp/task_1.log")\n' in first
+    assert '_local_executor_2 = LocalExecutor(log_stdout="/tmp/task_2.log")\n' in first
     checked = check("--isolated", str(path))
     assert checked.returncode == 0, output(checked)
 

@@ -28,12 +28,12 @@ def _binding_line(data: bytes, name: bytes) -> bytes:
 
 def _bind_after_use(data: bytes) -> bytes:
     """The first new binding moved to the end of the module, after the function using it."""
-    line = _binding_line(data, b"local_executor")
+    line = _binding_line(data, b"_local_executor")
     return data.replace(line, b"", 1) + line
 
 
 def _bind_twice(data: bytes) -> bytes:
-    line = _binding_line(data, b"local_executor")
+    line = _binding_line(data, b"_local_executor")
     return data.replace(line, line + line, 1)
 
 
@@ -56,7 +56,7 @@ def test_a_correct_rewrite_passes() -> None:
     [
         (lambda b: b.replace(b"return [1, 2, 3]", b"return [1, 2, 4]"), "differs"),
         (lambda b: b.replace(b'"/tmp/task_2.txt")\n', b'"/tmp/task_3.txt")\n', 1), "bound"),
-        (lambda b: b.replace(b"=local_executor_2)", b"=local_executor)"), "differs"),
+        (lambda b: b.replace(b"=_local_executor_2)", b"=_local_executor)"), "differs"),
         (_bind_after_use, "not bound in the block of, and just before, its planned statement"),
         (_bind_twice, "not bound exactly once"),
     ],
@@ -83,10 +83,10 @@ def test_a_binding_in_another_block_is_caught() -> None:
     case = next(c for c in CASES if c.id == "form_feed_before_a_decorator_in_a_block")
     source = Source.from_bytes(case.source.encode())
     plan = plan_fix(source, "ff.py", Options(), unsafe=False)
-    binding = b"    local_executor = LocalExecutor()\n\f"
+    binding = b"    _local_executor = LocalExecutor()\n\f"
     assert binding in case.fixed.encode()
     moved = case.fixed.encode().replace(binding, b"\f")
-    moved = moved.replace(b"    @dec\n", b"    local_executor = LocalExecutor()\n    @dec\n")
+    moved = moved.replace(b"    @dec\n", b"    _local_executor = LocalExecutor()\n    @dec\n")
     with pytest.raises(Unverified, match="not bound in the block of, and just before, its"):
         check_equivalent(plan.tree, ast.parse(moved), plan)
 

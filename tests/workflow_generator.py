@@ -370,17 +370,17 @@ class WorkflowBuilder:
         """Names the fixer must not take, and an instance it may reuse."""
         lines: list[str] = []
         for line in (
-            'local_executor = "taken"',
-            "def dask_executor():\n    return None",
-            "local_executor_2: int = 2",
+            '_local_executor = "taken"',
+            "def _dask_executor():\n    return None",
+            "_local_executor_2: int = 2",
             f"shared = {self.local}()",
             f'shared_dir = {self.local}(workdir="/tmp/cvx-work")',
-            "for local_executor_3 in range(1):\n    pass",
+            "for _local_executor_3 in range(1):\n    pass",
         ):
             if self.c.pick((False, True)):
                 lines += [*line.split("\n"), ""]
         if self.c.pick((False, True)):
-            self.late_lines.append("dask_executor_2 = None  # bound after every site")
+            self.late_lines.append("_dask_executor_2 = None  # bound after every site")
         return lines
 
     def build(self) -> Module:

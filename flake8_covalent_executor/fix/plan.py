@@ -531,7 +531,9 @@ class Planner:
         return self.effects.region_problem(pieces, Reads.of(site.node), frozenset()) is None
 
     def _fresh_name(self, class_name: str) -> str:
-        base = snake_name(class_name)
+        """A module-private name (``_local_executor``): ``from module import *`` skips it, so
+        it cannot overwrite a name of the importing module."""
+        base = "_" + snake_name(class_name)
         name, number = base, 1
         while name in self.taken:
             number += 1
