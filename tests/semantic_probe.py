@@ -187,6 +187,11 @@ def probe_file(path: Path, as_main: bool) -> dict[str, Any]:
 if __name__ == "__main__" and sys.argv[1] in ("--file", "--main"):
     # ``--file PATH`` imports it by name, ``--main PATH`` runs it as a script.
     print(json.dumps(probe_file(Path(sys.argv[2]), sys.argv[1] == "--main"), default=str))
+elif __name__ == "__main__" and sys.argv[1] in ("--directory", "--main-directory"):
+    # Every module of a directory in turn, in one process: imported, or each as a script.
+    as_main = sys.argv[1] == "--main-directory"
+    paths = sorted(Path(sys.argv[2]).glob("*.py"))
+    print(json.dumps({p.stem: probe_file(p, as_main) for p in paths}, default=str))
 elif __name__ == "__main__":
     ct.set_config  # noqa: B018  (covalent imported and configured before any case)
     results = {p.stem: probe(p) for p in sorted(Path(sys.argv[1]).glob("*.py"))}

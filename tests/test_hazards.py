@@ -70,7 +70,16 @@ def _probe_both(before: Path, after: Path, mode: str) -> tuple[dict[str, Any], d
         return _probe(before, mode, Path(home)), _probe(after, mode, Path(home))
 
 
+def probe_directory(before: Path, after: Path, mode: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Every module of two directories (``--directory`` imports each, ``--main-directory``
+    runs each as a script), each side in one process with a fresh config at the same path."""
+    with tempfile.TemporaryDirectory(prefix="cvx-covalent-") as home:
+        return _probe(before / "-", mode, Path(home)), _probe(after / "-", mode, Path(home))
+
+
 def _probe(path: Path, mode: str, home: Path) -> dict[str, Any]:
+    """``semantic_probe.py MODE NAME`` run in ``path``'s directory (NAME ``-``: the
+    directory itself), with ``home`` emptied first and used for all of Covalent's files."""
     shutil.rmtree(home)
     home.mkdir()
     env = {
@@ -81,7 +90,7 @@ def _probe(path: Path, mode: str, home: Path) -> dict[str, Any]:
         "HOME": str(home),
     }
     ran = subprocess.run(
-        [sys.executable, str(PROBE), mode, path.name],
+        [sys.executable, str(PROBE), mode, "." if path.name == "-" else path.name],
         capture_output=True,
         text=True,
         check=False,
