@@ -15,7 +15,6 @@ import ast
 import re
 import subprocess
 import sys
-import warnings
 from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -40,12 +39,11 @@ from flake8_covalent_executor.source import Source, SourceError
 
 pytestmark = pytest.mark.slow
 DEFAULT = Options()
+ALL_READ = ("findings", "clean")  # what check gives on a file it reads: never an error
 ALL_RULES = Options(selection=Selection(extend_select=["CVX003"]))
 PROGRAM_EXAMPLES = 2000
 WORKFLOW_EXAMPLES = 400
 SEMANTIC_MODULES = 60
-# Why fix may leave a valid file alone without it being a bug of ours (see docs/fix.md).
-ACCEPTED_REFUSALS = re.compile(r"too deeply nested")
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -158,6 +156,9 @@ def _first_line(statement: ast.stmt) -> int:
     return decorators[0].lineno if decorators else statement.lineno
 
 
+# compile() warns (SyntaxWarning) about odd but valid code, such as ``1()``: none of the CI
+# profile's examples do, a few of the deep profile's do; a warning there is not a finding.
+@pytest.mark.filterwarnings("ignore::SyntaxWarning")
 def test_random_python_programs() -> None:
     """hypothesmith's programs, alone and with inline executors spliced in."""
     tally: Counter[str] = Counter()
@@ -173,21 +174,19 @@ def test_random_python_programs() -> None:
     )
     def run(program: str, sites: list[tuple[str, int]], unsafe: bool) -> None:
         nonlocal fixed
-        check_bytes(program.encode("utf-8", "surrogatepass"), DEFAULT)
+        assert check_bytes(program.encode("utf-8", "surrogatepass"), DEFAULT) in ALL_READ
         module = compose(program, sites)
         assume(module is not None)
         assert module is not None
         data = module.encode("utf-8", "surrogatepass")
         for options in (DEFAULT, ALL_RULES):
-            assert not check_bytes(data, options).startswith("not checked: internal")
+            assert check_bytes(data, options) in ALL_READ
         kind, result = fix_and_verify(data, unsafe)
+        assert result is not None, kind  # a module that compiles is fixed, never refused
         tally[kind] += 1
         fixed += result.fixed if result else 0
 
-    with warnings.catch_warnings():  # compile() warns about odd but valid code
-        warnings.simplefilter("ignore", SyntaxWarning)
-        warnings.simplefilter("ignore", DeprecationWarning)
-        run()
+    run()
     examples = sum(tally.values())
     LEDGER.add(
         "Fuzzing",
@@ -199,8 +198,6 @@ def test_random_python_programs() -> None:
         f"detector then finds only the sites left alone: {_summary(tally, fixed)}",
     )
     assert examples >= PROGRAM_EXAMPLES * SCALE
-    refused = [kind for kind in tally if kind.startswith("left alone: ")]
-    assert all(ACCEPTED_REFUSALS.search(kind) for kind in refused), refused
 
 
 # -- random Covalent workflows ----------------------------------------------------------------
@@ -224,7 +221,7 @@ def test_random_workflow_modules() -> None:
         nonlocal fixed
         data = module.encode()
         for options in (DEFAULT, ALL_RULES):
-            assert check_bytes(data, options) in ("findings", "clean")
+            assert check_bytes(data, options) in ALL_READ
         kind, result = fix_and_verify(data, unsafe)
         assert result is not None, kind  # every form here is one that fix handles
         tally[f"{kind} ({'unsafe' if unsafe else 'safe'})"] += 1
@@ -248,10 +245,6 @@ def test_random_workflow_modules() -> None:
 
 
 # -- the semantic tier on generated modules -------------------------------------------------
-CONDITIONAL = re.compile(r"\) if FLAG else |\) or ")
-KNOWN_PICKLE = "cannot pickle '_thread.lock' object"
-
-
 def _fix_directory(directory: Path, *flags: str, changes: bool = True) -> str:
     result = subprocess.run(
         [sys.executable, "-m", "flake8_covalent_executor", "fix", "--isolated", *flags, "."],
@@ -281,22 +274,21 @@ def test_generated_workflows_mean_the_same_to_covalent(tmp_path: Path) -> None:
         new = safe[name]
         assert new["importable"] == old["importable"], (name, old, new)
         if not old["importable"]:
+            # Still needed: 7 of the 60 do not import before the fix either (a lattice whose
+            # globals hold an executor instance, which Covalent cannot pickle, or a name used
+            # at import before it is bound); the fix must keep that, and cannot do more.
             tally["not importable either way"] += 1
             continue
         assert new["records"] == old["records"], name
         tally["importable, same records"] += 1
-        if new["constructed"] > old["constructed"]:
-            # Known problem: both branches of ``A() if c else B()`` / ``A() or B()`` are
-            # hoisted, so the branch Covalent never used is built too.
-            assert CONDITIONAL.search((sides["before"] / f"{name}.py").read_text()), name
-            tally["more executors built: a conditional's other branch (known problem)"] += 1
+        # fix leaves a conditional's executors alone: hoisted, both branches would be built
+        assert new["constructed"] <= old["constructed"], name
         tally["executors built, before"] += old["constructed"]
         tally["executors built, after the safe fix"] += new["constructed"]
         risky = unsafe[name]
-        if not risky["importable"]:
-            assert KNOWN_PICKLE in risky["error"], (name, risky)
-            tally["unsafe fix: lattice no longer pickles (known problem)"] += 1
-            continue
+        # fix leaves the executors inside a decorated function alone: a module-level one
+        # would be pickled with it (a LocalExecutor instance cannot be)
+        assert risky["importable"], (name, risky)
         assert risky["records"] == old["records"], name
         tally["unsafe fix: same records"] += 1
     LEDGER.add(
