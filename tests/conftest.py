@@ -1,5 +1,5 @@
-"""Shared helpers: the case table through the library API, and the real tools in
-subprocesses."""
+"""Shared helpers: the case table through the library API, the real tools in subprocesses,
+and the ``--write-reliability`` option."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import pytest
 from cases import CASES, Case
 
 from flake8_covalent_executor.api import (
@@ -27,6 +28,26 @@ from flake8_covalent_executor.results import Reported
 ROOT = Path(__file__).resolve().parent.parent
 # The case table's findings are for a run with every rule on.
 ALL_RULES = ("--select=CVX", "--extend-select=CVX003")
+
+
+# -- pytest options ---------------------------------------------------------------------------
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--write-reliability",
+        action="store_true",
+        default=False,
+        help="write docs/reliability.md from a full run of the robustness tier "
+        "(tests/test_fuzz.py and tests/test_robustness.py); implies -n 0",
+    )
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> None:
+    """The reliability ledger lives in one process: ``--write-reliability`` runs without
+    pytest-xdist's workers."""
+    if config.getoption("write_reliability") and hasattr(config.option, "numprocesses"):
+        config.option.numprocesses = None
+        config.option.dist = "no"
 
 
 # -- running the real tools -------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """Shared machinery of the robustness tier (test_fuzz.py, test_robustness.py).
 
-- ``LEDGER`` collects what each test tried and what happened, and at the end of a run that
-  executed the whole tier writes docs/reliability.md from it (nothing there is typed by hand).
+- ``LEDGER`` collects what each test tried and what happened; at the end of a run given
+  ``--write-reliability`` (tests/conftest.py) that executed the whole tier, it writes
+  docs/reliability.md from it (nothing there is typed by hand). Other runs write nothing.
 - ``fuzz_settings`` is the hypothesis profile: ``ci`` (the default: derandomized, so the
   report is the same on every run) or ``deep`` (CVX_FUZZ_PROFILE=deep: ten times the
   examples, random, with an example database under .pytest_cache).
@@ -230,6 +231,7 @@ class Ledger:
     rows: list[Row] = field(default_factory=list)
     outcomes: dict[str, str] = field(default_factory=dict)
     installed: bool = False
+    note: str | None = None  # why the report asked for was not written
 
     def install(self, config: pytest.Config) -> None:
         if not self.installed:
@@ -256,6 +258,8 @@ class Ledger:
             self.outcomes.setdefault(report.nodeid, "XPASS" if wasxfail else "passed")
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        if not session.config.getoption("write_reliability", default=False):
+            return  # written only when asked: a test run must not change the docs
         items = [item.nodeid for item in session.items if _in_tier(item.nodeid)]
         reporter = session.config.pluginmanager.get_plugin("terminalreporter")
         deselected = getattr(reporter, "stats", {}).get("deselected", [])
@@ -265,15 +269,23 @@ class Ledger:
             and all(i in self.outcomes for i in items)
             and not any("::" in str(arg) for arg in session.config.args)
         )
-        if not whole:
-            return  # a partial run of the tier must not rewrite the report
         target = (
             REPORT if PROFILE == "ci" else ROOT / ".pytest_cache" / f"reliability-{PROFILE}.md"
         )
+        if not whole:  # a partial run of the tier must not rewrite the report
+            self.note = (
+                f"--write-reliability: {os.path.relpath(target, ROOT)} not written: the run did "
+                f"not execute the whole of {' and '.join(TIER)}"
+            )
+            return
         target.parent.mkdir(parents=True, exist_ok=True)
         text = self.render(items)
         if not target.exists() or target.read_text(encoding="utf-8") != text:
             target.write_text(text, encoding="utf-8")
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        if self.note is not None:
+            terminalreporter.write_line(self.note)
 
     def render(self, order: Sequence[str]) -> str:
         from hypothesis import __version__ as hypothesis_version
@@ -290,9 +302,11 @@ class Ledger:
         lines = [
             "# Reliability: what the robustness tier tried, and what happened",
             "",
-            "<!-- Written by tests/robust_helpers.py at the end of every full run of",
-            "     tests/test_fuzz.py and tests/test_robustness.py (e.g. `python -m pytest`).",
-            "     Do not edit by hand: change the tests, run them, commit the result. -->",
+            "<!-- Written by `python -m pytest --write-reliability` (tests/robust_helpers.py),",
+            "     at the end of a run that executed the whole of tests/test_fuzz.py and",
+            "     tests/test_robustness.py; a run without the option writes nothing here.",
+            "     Do not edit by hand: change the tests, run them with the option, commit the",
+            "     result. -->",
             "",
             f"Profile `{PROFILE}` (hypothesis {hypothesis_version}, derandomized in CI, so the "
             f"same examples every run), Python {platform.python_version_tuple()[0]}."
