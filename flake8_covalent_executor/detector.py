@@ -138,6 +138,8 @@ def _repeated_fix(site: Site) -> tuple[Applicability, Text | None]:
         return Applicability.NEVER, reason
     if site.conditional:
         return Applicability.NEVER, _CONDITIONAL
+    if site.loop_in_function:  # built once, before the loop, still inside the function
+        return Applicability.SAFE, None
     if site.in_task:
         return Applicability.NEVER, _IN_TASK
     return (Applicability.UNSAFE if site.in_function else Applicability.SAFE), None

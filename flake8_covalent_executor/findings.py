@@ -65,6 +65,7 @@ class Site:
     covalent: bool = True  # surely Covalent's (not only by its name): counts for CVX003
     conditional: bool = False  # built only in one branch of a conditional value
     in_task: bool = False  # in the body of a function Covalent decorates
+    loop_in_function: bool = False  # in loops that surely run, directly in a function's body
 
     @property
     def line(self) -> int:

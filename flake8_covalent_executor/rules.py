@@ -65,7 +65,10 @@ CVX002: Final = Rule(
         "{per}; create it once at module level and pass that shared instance"
     ),
     applicabilities=(_SAFE, _UNSAFE, _NEVER),
-    fix_note="safe in a module-level loop; `--unsafe-fixes` in a function",
+    fix_note=(
+        "safe in a loop that surely runs (also inside a function); `--unsafe-fixes` "
+        "out of a function"
+    ),
 )
 CVX003: Final = Rule(
     code="CVX003",

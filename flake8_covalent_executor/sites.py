@@ -42,6 +42,8 @@ class _Frame:
     is_function: bool
     scope: LazyScope | None  # what this frame binds (None for the module)
     in_task: bool = False  # inside a function Covalent decorates (and pickles, with its globals)
+    kind: str = "module"  # "function", "class", "comprehension" or "loop"
+    surely_runs: bool = False  # a loop: a ``for`` over a literal that surely has an item
 
 
 def _config_key(call: ast.Call) -> str:
@@ -139,12 +141,13 @@ class SiteFinder(_Traversal):
     def _enter(
         self, node: ast.AST, kind: str, where: str | None, per: str, task: bool = False
     ) -> None:
+        """A new frame for a function, lambda, class or comprehension."""
         outer = self.frames[-1]
         scope = self.resolver.push(node, kind)
         is_function = outer.is_function or kind == "function"
         in_task = outer.in_task or task
         where, per = (where, per) if where else (outer.where, outer.per)
-        self.frames.append(_Frame(where, per, is_function, scope, in_task))
+        self.frames.append(_Frame(where, per, is_function, scope, in_task, kind))
 
     def _leave(self) -> None:
         self.resolver.pop()
@@ -177,7 +180,11 @@ class SiteFinder(_Traversal):
         self.visit_all([node.iter] if not isinstance(node, ast.While) else [])
         outer = self.frames[-1]
         scope = LazyScope(ast.Module(body=_loop_parts(node), type_ignores=[]), "loop")
-        self.frames.append(_Frame("a loop", "iteration", outer.is_function, scope, outer.in_task))
+        surely = isinstance(node, ast.For) and self._non_empty(node.iter)
+        frame = _Frame(
+            "a loop", "iteration", outer.is_function, scope, outer.in_task, "loop", surely
+        )
+        self.frames.append(frame)
         self.visit_all(_loop_parts(node))
         self.frames.pop()
         self.visit_all(node.orelse)
@@ -201,6 +208,36 @@ class SiteFinder(_Traversal):
     visit_SetComp = _visit_comprehension
     visit_DictComp = _visit_comprehension
     visit_GeneratorExp = _visit_comprehension
+
+    def _non_empty(self, value: ast.expr) -> bool:
+        """A literal that surely has an item: a non-empty list, tuple, set or string, or
+        ``range(N)`` with a literal N > 0 (``range`` being the builtin)."""
+        if isinstance(value, (ast.List, ast.Tuple, ast.Set)):
+            return any(not isinstance(e, ast.Starred) for e in value.elts)
+        if isinstance(value, ast.Constant):
+            return isinstance(value.value, str) and bool(value.value)
+        if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Name)):
+            return False
+        builtin = value.func.id == "range" and self.resolver.resolve_name("range") == "range"
+        builtin = builtin and not self.resolver.module.binds("range")
+        count = value.args[0] if len(value.args) == 1 and not value.keywords else None
+        return (
+            builtin
+            and isinstance(count, ast.Constant)
+            and type(count.value) is int
+            and count.value > 0
+        )
+
+    def _loop_in_function(self) -> bool:
+        """True when the site is in loops that surely run, directly inside a function: it
+        can be built once, before the outermost of them, inside that function."""
+        frames = self.frames
+        index = len(frames) - 1
+        while index > 0 and frames[index].kind == "loop":
+            if not frames[index].surely_runs:
+                return False
+            index -= 1
+        return index < len(frames) - 1 and frames[index].kind == "function"
 
     # -- entry points and constructions -------------------------------------------------
     def visit_Call(self, node: ast.Call) -> None:
@@ -253,6 +290,7 @@ class SiteFinder(_Traversal):
                 covalent=covalent,
                 conditional=conditional,
                 in_task=frame.in_task,
+                loop_in_function=frame.is_function and self._loop_in_function(),
             )
         )
 

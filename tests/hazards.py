@@ -754,3 +754,52 @@ hazard(
     FIXED,
     bindings=1,
 )
+hazard(
+    "loop_in_a_function_over_a_literal",
+    "kept",
+    """
+    def build():
+        tasks = []
+        for name in ["a", "b"]:
+            tasks.append(ct.electron(abs, executor=LocalExecutor()))
+        return tasks
+
+
+    built = build()
+    """,
+    FIXED,
+    bindings=1,
+)
+hazard(
+    "loop_in_a_function_over_a_parameter",
+    "never",
+    """
+    def build(names):
+        tasks = []
+        for name in names:
+            tasks.append(ct.electron(abs, executor=LocalExecutor()))
+        return tasks
+
+
+    built = build([])
+    """,
+    "use --unsafe-fixes",
+    bindings=0,
+)
+hazard(
+    "loop_in_a_function_that_configures",
+    "state",
+    """
+    def build():
+        tasks = []
+        for name in ["a", "b"]:
+            ct.set_config("executors.local.workdir", "/tmp/cvx-" + name)
+            tasks.append(ct.electron(abs, executor=LocalExecutor()))
+        return tasks
+
+
+    built = build()
+    """,
+    "a call (ct.set_config()) runs between",
+    bindings=0,
+)

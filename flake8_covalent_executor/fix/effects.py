@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import copy
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -223,6 +224,15 @@ class Effects:
             return statement.value is None or self.unknown_effect(statement.value) is None
         return self.unknown_effect(statement) is None
 
+    def inside(self, function: ast.FunctionDef | ast.AsyncFunctionDef) -> Effects:
+        """The same judge for code in ``function``'s body: its own private lists, dicts and
+        sets count as containers too (returning one at the end does not let code in the
+        region hold it)."""
+        body = ast.Module(body=list(function.body), type_ignores=[])
+        judge = copy.copy(self)
+        judge.containers = self.containers | _private_objects(body, self.names)
+        return judge
+
     def _container_method(self, call: ast.Call) -> str | None:
         """The list, dict or set a call like ``tasks.append(x)`` changes, when ``tasks`` is a
         module-level container that is never passed anywhere (so nothing else holds it)."""
@@ -394,6 +404,8 @@ def _escaping_loads(tree: ast.Module) -> Iterator[ast.Name]:
             contained.add(node.iter)
         elif isinstance(node, ast.keyword) and node.arg in _EXECUTOR_KEYWORDS:
             contained.add(node.value)
+        elif isinstance(node, ast.Return) and node.value is not None:
+            contained.add(node.value)
     for node in ast.walk(tree):
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node not in contained:
             yield node
@@ -408,6 +420,8 @@ def _line_of(node: ast.AST) -> object:
 def _describe(func: ast.expr) -> str:
     if isinstance(func, ast.Name):
         return func.id
+    if isinstance(func, ast.Call):
+        return f"{_describe(func.func)}(...)"
     if isinstance(func, ast.Attribute):
         return f"{_describe(func.value)}.{func.attr}" if _describe(func.value) else func.attr
     return ""

@@ -176,13 +176,21 @@ _NAMELESS = frozenset(
 )
 
 
-def anchor_depth(chain: Chain, repeated: bool) -> int:
+def anchor_depth(chain: Chain, repeated: bool, in_function: bool = False) -> int:
     """Where the shared instance is bound: before the statement at this depth of the chain.
 
-    Out of every function and loop around a repeated site, then out of class bodies; a
-    conditional block (``if``, ``try``, ``with``) keeps it, so it is built only when it was.
+    Out of every function and loop around a repeated site (with ``in_function``, out of the
+    loops only, inside the innermost function), then out of class bodies; a conditional block
+    (``if``, ``try``, ``with``) keeps it, so it is built only when it was.
     """
     depth = len(chain.statements) - 1
+    if repeated and in_function:
+        functions = (ast.FunctionDef, ast.AsyncFunctionDef)
+        start = max(i for i, s in enumerate(chain.statements) if isinstance(s, functions)) + 1
+        for index in range(start, depth + 1):
+            inside = index < depth and chain.fields[index + 1] == "body"
+            if isinstance(chain.statements[index], _REPEATING) and (inside or index == depth):
+                return index
     if repeated:
         for index, statement in enumerate(chain.statements):
             inside = index + 1 < len(chain.statements) and chain.fields[index + 1] == "body"
@@ -426,7 +434,8 @@ class Planner:
     def _candidate(self, finding: Finding) -> _Candidate | Text:
         call = finding.site.node
         chain = self.chains[call]
-        depth = anchor_depth(chain, finding.site.where is not None)
+        site = finding.site
+        depth = anchor_depth(chain, site.where is not None, site.loop_in_function)
         anchor = chain.statements[depth]
         problem = self._layout_problem(chain, depth, call)
         if problem is None:
@@ -467,12 +476,22 @@ class Planner:
                     {"name": getattr(top, "name", "code")},
                 )
             return None
-        when = self.effects.conditional_part(anchor, site.node, repeated=site.where is not None)
+        effects = self._effects_at(chain, depth)
+        when = effects.conditional_part(anchor, site.node, repeated=site.where is not None)
         if when is not None:
             return Text(when)
-        return self.effects.region_problem(
+        return effects.region_problem(
             _parts_running_before(anchor, site), Reads.of(site.node), frozenset()
         )
+
+    def _effects_at(self, chain: Chain, depth: int) -> Effects:
+        """The judge for code at the anchor: inside a function, with its private objects."""
+        functions = [
+            s
+            for s in chain.statements[:depth]
+            if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))
+        ]
+        return self.effects.inside(functions[-1]) if functions else self.effects
 
     def _shares_line(self, statement: ast.stmt) -> Text | None:
         """Why a binding cannot go on a line of its own before ``statement``, if it cannot."""
@@ -508,7 +527,8 @@ class Planner:
         end = _index_in(block, candidate.chain.statements[candidate.depth])
         sites = frozenset(f.site.node for f in group.findings)
         reads = Reads.of(candidate.finding.site.node)
-        return self.effects.region_problem(block[start:end], reads, sites) is None
+        effects = self._effects_at(candidate.chain, candidate.depth)
+        return effects.region_problem(block[start:end], reads, sites) is None
 
     def _new_group(self, candidate: _Candidate) -> Group:
         site = candidate.finding.site

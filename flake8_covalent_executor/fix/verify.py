@@ -136,6 +136,8 @@ def _check_use(
     effects: Effects,
 ) -> None:
     block = blocks[binding]
+    function = _enclosing_function(binding, parents)
+    effects = effects.inside(function) if function is not None else effects
     statement = _statement_in(block, use, parents)
     if statement is None or _index(block, statement) <= _index(block, binding):
         raise Unverified(f"{use.id} is used outside the block it is bound in, or before")
@@ -149,6 +151,17 @@ def _check_use(
     problem = effects.region_problem([*between, *parts], Reads.of(_call_of(binding)), frozenset())
     if problem is not None:
         raise Unverified(f"{use.id}: {problem.render()}")
+
+
+def _enclosing_function(
+    node: ast.AST, parents: dict[ast.AST, ast.AST]
+) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    current = parents.get(node)
+    while current is not None:
+        if isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return current
+        current = parents.get(current)
+    return None
 
 
 def _call_of(binding: ast.Assign) -> ast.Call:
