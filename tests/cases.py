@@ -1473,7 +1473,10 @@ case(
     "6:14 CVX001",
     "14:23 CVX001",
     "19:23 CVX001",
-    notes="a call with a comment moves whole, comments included, and is not merged",
+    notes=(
+        "a call with a comment moves whole, comments included; an equal call without one "
+        "shares it, and a second one with its own comment gets its own instance"
+    ),
     after="""
     import covalent as ct
     from covalent.executor import LocalExecutor
@@ -1491,20 +1494,17 @@ case(
         return 1
 
 
-    _local_executor_2 = LocalExecutor(log_stdout="out.log")
-
-
-    @ct.electron(executor=_local_executor_2)
+    @ct.electron(executor=_local_executor)
     def b():
         return 2
 
 
-    _local_executor_3 = LocalExecutor(
+    _local_executor_2 = LocalExecutor(
         log_stdout="out.log",  # same configuration, its own comment
     )
 
 
-    @ct.electron(executor=_local_executor_3)
+    @ct.electron(executor=_local_executor_2)
     def c():
         return 3
     """,

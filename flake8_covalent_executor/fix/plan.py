@@ -41,10 +41,17 @@ class Group:
     findings: list[Finding]
     anchor_depth: int  # index into the first site's statement chain: insert before it
     reused: bool = False  # ``name`` is an existing module-level instance
+    commented: Finding | None = None  # the one site whose call holds a comment, if any
 
     @property
     def first(self) -> Finding:
         return self.findings[0]
+
+    @property
+    def model(self) -> Finding:
+        """The site whose call the binding copies as written: the one with a comment in
+        it, if there is one (so the comment is kept), else the first."""
+        return self.commented or self.first
 
 
 @dataclass
@@ -508,15 +515,30 @@ class Planner:
     def _add(self, candidate: _Candidate, groups: dict[object, Group], plan: Plan) -> None:
         site = candidate.finding.site
         key: object = (candidate.block_key, site.qualname, site.config_key)
-        if not site.pure or has_comment(self.lines, site.node):
+        if not site.pure:
             key = site.node
+        commented = has_comment(self.lines, site.node)
         group = groups.get(key)
-        if group is not None and self._shareable(group, candidate):
+        if group is not None and self._joins(group, candidate, commented):
             group.findings.append(candidate.finding)
+            group.commented = candidate.finding if commented else group.commented
             return
-        groups[key] = group = self._new_group(candidate)
+        groups[key] = group = self._new_group(candidate, reuse=not commented)
+        group.commented = candidate.finding if commented else None
         self._first[site.node] = candidate
         plan.groups.append(group)
+
+    def _joins(self, group: Group, candidate: _Candidate, commented: bool) -> bool:
+        """A site joins a group when nothing between them can change what it reads; one
+        with a comment in its call only when it is the group's only such site and its call
+        is the same, to the letter of the ast (the binding will copy its text)."""
+        if commented:
+            if group.reused or group.commented is not None:
+                return False
+            same = ast.dump(group.first.site.node) == ast.dump(candidate.finding.site.node)
+            if not same:
+                return False
+        return self._shareable(group, candidate)
 
     def _shareable(self, group: Group, candidate: _Candidate) -> bool:
         """True when nothing between the group's binding and this site can change what the
@@ -530,9 +552,12 @@ class Planner:
         effects = self._effects_at(candidate.chain, candidate.depth)
         return effects.region_problem(block[start:end], reads, sites) is None
 
-    def _new_group(self, candidate: _Candidate) -> Group:
+    def _new_group(self, candidate: _Candidate, reuse: bool = True) -> Group:
+        """A group for the site: an existing instance it may reuse (never for a call with a
+        comment in it, which would be lost), or a fresh name."""
         site = candidate.finding.site
-        existing = self.existing.get((site.qualname, site.config_key)) if site.pure else None
+        found = self.existing.get((site.qualname, site.config_key)) if site.pure else None
+        existing = found if reuse else None
         if existing is not None and self._reusable(existing, candidate):
             return Group(existing[0], [candidate.finding], candidate.depth, reused=True)
         return Group(self._fresh_name(site.executor), [candidate.finding], candidate.depth)

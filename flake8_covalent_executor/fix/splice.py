@@ -151,7 +151,7 @@ def _binding(lines: _Lines, plan: Plan, group: Group, edits: _Edits, first: bool
     while line < start and _BLANK.fullmatch(lines.line(line)):
         blanks += lines.line(line)
         line += 1
-    call = _call_text(lines, group.first.site.node, indent)
+    call = _call_text(lines, group.model.site.node, indent)
     text = indent + group.name.encode("ascii") + b" = " + call + lines.ending(start)
     where = lines.starts[head - 1]
     placed = edits.insert.setdefault(where, [])
