@@ -76,11 +76,19 @@ class ExecutorNames:
 
     def constructions(
         self, value: ast.expr, conditional: bool = False
-    ) -> Iterator[tuple[ast.Call, bool]]:
-        """Each executor built in a keyword's value, and whether it is built only sometimes
-        (in a branch of ``a if c else b`` or an operand of ``and``/``or``)."""
+    ) -> Iterator[tuple[ast.Call, bool, ast.IfExp | None]]:
+        """Each executor built in a keyword's value, whether it is built only sometimes (in
+        a branch of ``a if c else b`` or an operand of ``and``/``or``), and the conditional
+        value it can move with as a whole: ``A() if c else B()`` with both branches
+        executors, at the top of the value and outside any other condition."""
+        whole = self._whole_conditional(value) if not conditional else None
+        if whole is not None:
+            for branch in (whole.body, whole.orelse):
+                assert isinstance(branch, ast.Call)
+                yield branch, False, whole
+            return
         if isinstance(value, ast.Call) and self.is_executor(value.func):
-            yield value, conditional
+            yield value, conditional, None
         elif isinstance(value, (ast.List, ast.Tuple, ast.Set)):
             for element in value.elts:
                 yield from self.constructions(element, conditional)
@@ -92,3 +100,11 @@ class ExecutorNames:
         elif isinstance(value, ast.BoolOp):
             for operand in value.values:
                 yield from self.constructions(operand, True)
+
+    def _whole_conditional(self, value: ast.expr) -> ast.IfExp | None:
+        if not isinstance(value, ast.IfExp):
+            return None
+        branches = (value.body, value.orelse)
+        if all(isinstance(b, ast.Call) and self.is_executor(b.func) for b in branches):
+            return value
+        return None

@@ -66,6 +66,12 @@ class Site:
     conditional: bool = False  # built only in one branch of a conditional value
     in_task: bool = False  # in the body of a function Covalent decorates
     loop_in_function: bool = False  # in loops that surely run, directly in a function's body
+    whole: ast.IfExp | None = None  # ``A() if c else B()``: it moves with this, as a whole
+
+    @property
+    def target(self) -> ast.expr:
+        """What a fix replaces with a name and binds: the call, or its whole conditional."""
+        return self.whole if self.whole is not None else self.node
 
     @property
     def line(self) -> int:

@@ -65,7 +65,14 @@ def _is_pure(call: ast.Call) -> bool:
     )
 
 
-def _names_used(call: ast.Call) -> list[str]:
+def _is_pure_expression(node: ast.expr) -> bool:
+    return not any(isinstance(child, _IMPURE) for child in ast.walk(node))
+
+
+def _names_used(call: ast.Call, whole: ast.IfExp | None = None) -> list[str]:
+    """The names the construction reads (with ``whole``, the whole conditional value)."""
+    if whole is not None:
+        return [node.id for node in ast.walk(whole) if isinstance(node, ast.Name)]
     names = [
         node.id
         for arg in _argument_nodes(call)
@@ -258,9 +265,9 @@ class SiteFinder(_Traversal):
         entry = dotted_name(node.func) or self.resolver.resolve(node.func) or ""
         for kw in node.keywords:
             if kw.arg in keywords:
-                for ctor, conditional in self.names.constructions(kw.value):
+                for ctor, conditional, whole in self.names.constructions(kw.value):
                     self._inline.add(ctor)
-                    self._record(ctor, entry, kw.arg, conditional)
+                    self._record(ctor, entry, kw.arg, conditional, whole=whole)
 
     def _record(
         self,
@@ -269,6 +276,7 @@ class SiteFinder(_Traversal):
         keyword: str | None,
         conditional: bool = False,
         covalent: bool = True,
+        whole: ast.IfExp | None = None,
     ) -> None:
         qualname = self.resolver.resolve(call.func) or ""
         frame = self.frames[-1]
@@ -280,13 +288,16 @@ class SiteFinder(_Traversal):
                 qualname=qualname,
                 class_key=api.canonical_class(qualname),
                 config_key=_config_key(call),
-                pure=_is_pure(call),
+                pure=_is_pure(call) and (whole is None or _is_pure_expression(whole.test)),
                 entry=entry,
                 keyword=keyword,
                 where=frame.where,
                 per=frame.per,
                 in_function=frame.is_function,
-                blocking_names=tuple(dict.fromkeys(n for n in _names_used(call) if n in bound)),
+                blocking_names=tuple(
+                    dict.fromkeys(n for n in _names_used(call, whole) if n in bound)
+                ),
+                whole=whole,
                 covalent=covalent,
                 conditional=conditional,
                 in_task=frame.in_task,

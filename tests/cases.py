@@ -578,10 +578,44 @@ case(
     """,
     "10:23 CVX001",
     "10:73 CVX001",
-    left_alone=(
-        ("10:23 CVX001", "built only when its branch of the conditional is chosen"),
-        ("10:73 CVX001", "built only when its branch of the conditional is chosen"),
-    ),
+    notes="both branches are executors: the conditional value moves as a whole",
+    after="""
+    import os
+
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+    from covalent_slurm_plugin import SlurmExecutor
+
+    ON_CLUSTER = "SLURM_JOB_ID" in os.environ
+
+
+    _executor = SlurmExecutor(partition="gpu") if ON_CLUSTER else LocalExecutor()
+
+
+    @ct.electron(executor=_executor)
+    def simulate(n):
+        return n
+    """,
+)
+
+case(
+    "conditional_value_one_branch",
+    """
+    import os
+
+    import covalent as ct
+    from covalent_slurm_plugin import SlurmExecutor
+
+    ON_CLUSTER = "SLURM_JOB_ID" in os.environ
+
+
+    @ct.electron(executor=SlurmExecutor(partition="gpu") if ON_CLUSTER else None)
+    def simulate(n):
+        return n
+    """,
+    "9:23 CVX001",
+    notes="one branch is no executor: hoisting the construction would build it every time",
+    left_alone=(("9:23 CVX001", "built only when its branch of the conditional is chosen"),),
 )
 
 case(

@@ -803,3 +803,54 @@ hazard(
     "a call (ct.set_config()) runs between",
     bindings=0,
 )
+hazard(
+    "conditional_value_as_a_whole",
+    "kept",
+    """
+    from covalent.executor import DaskExecutor
+
+    ON_CLUSTER = False
+
+
+    @ct.electron(executor=DaskExecutor() if ON_CLUSTER else LocalExecutor())
+    def first():
+        return 1
+
+
+    @ct.electron(executor=DaskExecutor() if ON_CLUSTER else LocalExecutor())
+    def second():
+        return 2
+    """,
+    FIXED,
+    FIXED,
+    FIXED,
+    FIXED,
+    bindings=1,
+)
+hazard(
+    "conditional_value_whose_test_changes",
+    "state",
+    """
+    from covalent.executor import DaskExecutor
+
+    ON_CLUSTER = False
+
+
+    @ct.electron(executor=DaskExecutor() if ON_CLUSTER else LocalExecutor())
+    def first():
+        return 1
+
+
+    ON_CLUSTER = True
+
+
+    @ct.electron(executor=DaskExecutor() if ON_CLUSTER else LocalExecutor())
+    def second():
+        return 2
+    """,
+    FIXED,
+    FIXED,
+    FIXED,
+    FIXED,
+    bindings=2,
+)

@@ -103,7 +103,7 @@ class Reads:
     names: frozenset[str]
 
     @classmethod
-    def of(cls, call: ast.Call) -> Reads:
+    def of(cls, call: ast.AST) -> Reads:
         return cls(frozenset(n.id for n in ast.walk(call) if isinstance(n, ast.Name)))
 
 

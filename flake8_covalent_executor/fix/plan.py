@@ -231,7 +231,7 @@ def source_segment(lines: list[str], node: ast.expr) -> str:
     return b"".join(chunk).decode("utf-8", "replace")
 
 
-def has_comment(lines: list[str], call: ast.Call) -> bool:
+def has_comment(lines: list[str], call: ast.expr) -> bool:
     """True when the call's own text holds a comment (it must move whole, not merge)."""
     segment = source_segment(lines, call)
     if "#" not in segment:
@@ -279,7 +279,9 @@ def _preceding(tree: ast.Module, chain: Chain, depth: int) -> list[ast.stmt]:
     return before
 
 
-def _needed_names(call: ast.Call) -> list[str]:
+def _needed_names(call: ast.expr) -> list[str]:
+    if not isinstance(call, ast.Call):  # a whole conditional value: every name in it
+        return list(dict.fromkeys(n.id for n in ast.walk(call) if isinstance(n, ast.Name)))
     head = dotted_name(call.func)
     names = [head.partition(".")[0]] if head else []
     names += [
@@ -292,7 +294,7 @@ def _needed_names(call: ast.Call) -> list[str]:
 
 
 def _missing_name(
-    tree: ast.Module, chain: Chain, depth: int, call: ast.Call, bound_anywhere: set[str]
+    tree: ast.Module, chain: Chain, depth: int, call: ast.expr, bound_anywhere: set[str]
 ) -> str | None:
     before = _preceding(tree, chain, depth)
     for name in _needed_names(call):
@@ -355,8 +357,8 @@ def _parts_running_before(anchor: ast.stmt, site: Site) -> list[ast.AST]:
     it in the statement; out of a loop, all the loop does on every iteration (the ancestors
     of the site too: they run between one iteration's construction and the next)."""
     if site.where is None:
-        return before(anchor, site.node)
-    return [*around(anchor, site.node), *shallow(anchor, site.node)]
+        return before(anchor, site.target)
+    return [*around(anchor, site.target), *shallow(anchor, site.target)]
 
 
 def _shadowed(chain: Chain, name: str) -> bool:
@@ -446,7 +448,9 @@ class Planner:
         anchor = chain.statements[depth]
         problem = self._layout_problem(chain, depth, call)
         if problem is None:
-            missing = _missing_name(self.tree, chain, depth, call, self.module_names)
+            missing = _missing_name(
+                self.tree, chain, depth, finding.site.target, self.module_names
+            )
             if missing is not None:
                 problem = Text(
                     "its arguments need {name}, which is not bound before {line}",
@@ -484,11 +488,11 @@ class Planner:
                 )
             return None
         effects = self._effects_at(chain, depth)
-        when = effects.conditional_part(anchor, site.node, repeated=site.where is not None)
+        when = effects.conditional_part(anchor, site.target, repeated=site.where is not None)
         if when is not None:
             return Text(when)
         return effects.region_problem(
-            _parts_running_before(anchor, site), Reads.of(site.node), frozenset()
+            _parts_running_before(anchor, site), Reads.of(site.target), frozenset()
         )
 
     def _effects_at(self, chain: Chain, depth: int) -> Effects:
@@ -515,9 +519,11 @@ class Planner:
     def _add(self, candidate: _Candidate, groups: dict[object, Group], plan: Plan) -> None:
         site = candidate.finding.site
         key: object = (candidate.block_key, site.qualname, site.config_key)
+        if site.whole is not None:  # ``A() if c else B()``: its two sites, and equal ones
+            key = (candidate.block_key, "whole", ast.dump(site.whole))
         if not site.pure:
             key = site.node
-        commented = has_comment(self.lines, site.node)
+        commented = has_comment(self.lines, site.target)
         group = groups.get(key)
         if group is not None and self._joins(group, candidate, commented):
             group.findings.append(candidate.finding)
@@ -535,7 +541,7 @@ class Planner:
         if commented:
             if group.reused or group.commented is not None:
                 return False
-            same = ast.dump(group.first.site.node) == ast.dump(candidate.finding.site.node)
+            same = ast.dump(group.first.site.target) == ast.dump(candidate.finding.site.target)
             if not same:
                 return False
         return self._shareable(group, candidate)
@@ -547,8 +553,8 @@ class Planner:
         block = first.block
         start = _index_in(block, first.chain.statements[first.depth])
         end = _index_in(block, candidate.chain.statements[candidate.depth])
-        sites = frozenset(f.site.node for f in group.findings)
-        reads = Reads.of(candidate.finding.site.node)
+        sites = frozenset(n for f in group.findings for n in (f.site.node, f.site.target))
+        reads = Reads.of(candidate.finding.site.target)
         effects = self._effects_at(candidate.chain, candidate.depth)
         return effects.region_problem(block[start:end], reads, sites) is None
 
@@ -557,10 +563,11 @@ class Planner:
         comment in it, which would be lost), or a fresh name."""
         site = candidate.finding.site
         found = self.existing.get((site.qualname, site.config_key)) if site.pure else None
-        existing = found if reuse else None
+        existing = found if reuse and site.whole is None else None
         if existing is not None and self._reusable(existing, candidate):
             return Group(existing[0], [candidate.finding], candidate.depth, reused=True)
-        return Group(self._fresh_name(site.executor), [candidate.finding], candidate.depth)
+        kind = "Executor" if site.whole is not None else site.executor  # either class
+        return Group(self._fresh_name(kind), [candidate.finding], candidate.depth)
 
     def _reusable(self, existing: tuple[str, int], candidate: _Candidate) -> bool:
         """The instance bound at module level before the site is what the site would build:

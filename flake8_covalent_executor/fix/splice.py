@@ -151,7 +151,7 @@ def _binding(lines: _Lines, plan: Plan, group: Group, edits: _Edits, first: bool
     while line < start and _BLANK.fullmatch(lines.line(line)):
         blanks += lines.line(line)
         line += 1
-    call = _call_text(lines, group.model.site.node, indent)
+    call = _call_text(lines, group.model.site.target, indent)
     text = indent + group.name.encode("ascii") + b" = " + call + lines.ending(start)
     where = lines.starts[head - 1]
     placed = edits.insert.setdefault(where, [])
@@ -248,8 +248,7 @@ def apply_plan(source: Source, plan: Plan) -> bytes:
     anchors_seen: set[ast.stmt] = set()
     for group in plan.groups:
         name = group.name.encode("ascii")
-        for finding in group.findings:
-            node = finding.site.node
+        for node in dict.fromkeys(finding.site.target for finding in group.findings):
             start = lines.offset(node.lineno, node.col_offset)
             end = lines.offset(node.end_lineno or node.lineno, node.end_col_offset or 0)
             edits.replace.append((start, end, name))

@@ -75,13 +75,13 @@ def check_equivalent(old_tree: ast.Module, new_tree: ast.Module, plan: Plan) -> 
 
     ``old_tree`` must be the tree the plan's sites belong to; neither tree is changed.
     """
-    names: dict[ast.AST, str] = {f.site.node: g.name for g in plan.groups for f in g.findings}
+    names: dict[ast.AST, str] = {f.site.target: g.name for g in plan.groups for f in g.findings}
     new = [g for g in plan.groups if not g.reused]
     comparison = _Comparison(names, {g.name for g in new})
     if not comparison.same(old_tree, new_tree):
         raise Unverified("the rewritten module differs from the original beyond the hoisting")
     for group in new:
-        name, call = group.name, group.first.site.node
+        name, call = group.name, group.first.site.target
         bound = comparison.bindings.get(name, [])
         if len(bound) != 1 or not _Comparison({}, set()).same(call, bound[0][0].value):
             raise Unverified(f"{name} is not bound exactly once to the original construction")
@@ -120,10 +120,10 @@ def check_sound(old_tree: ast.Module, new_tree: ast.Module, plan: Plan, effects:
         if group.reused or any(f.applicability is Applicability.UNSAFE for f in group.findings):
             continue
         binding = bindings[group.name]
-        callees = {resolver.resolve(f.site.node.func) for f in group.findings}
-        callees.add(Resolver(new_tree).resolve(_call_of(binding).func))
-        if len(callees) != 1 or None in callees:
-            raise Unverified(f"{group.name} would stand for more than one class")
+        old = {resolver.resolve(f.site.node.func) for f in group.findings}
+        new = {Resolver(new_tree).resolve(call.func) for call in _constructions(binding)}
+        if old != new or None in old or (len(old) != 1 and group.first.site.whole is None):
+            raise Unverified(f"{group.name} would stand for another class than its sites called")
         for use in _loads(new_tree, group.name):
             _check_use(binding, use, blocks, parents, effects)
 
@@ -148,7 +148,7 @@ def _check_use(
     between = block[_index(block, binding) + 1 : _index(block, statement)]
     parts = [*around(statement, use), *shallow(statement, use)] if repeated else []
     parts = parts or before(statement, use)
-    problem = effects.region_problem([*between, *parts], Reads.of(_call_of(binding)), frozenset())
+    problem = effects.region_problem([*between, *parts], Reads.of(binding.value), frozenset())
     if problem is not None:
         raise Unverified(f"{use.id}: {problem.render()}")
 
@@ -164,11 +164,14 @@ def _enclosing_function(
     return None
 
 
-def _call_of(binding: ast.Assign) -> ast.Call:
+def _constructions(binding: ast.Assign) -> list[ast.Call]:
+    """What a new binding builds: a call, or each branch of a whole conditional value."""
     value = binding.value
-    if not isinstance(value, ast.Call):
+    parts = [value.body, value.orelse] if isinstance(value, ast.IfExp) else [value]
+    calls = [part for part in parts if isinstance(part, ast.Call)]
+    if len(calls) != len(parts):
         raise Unverified("a new binding is not a construction")
-    return value
+    return calls
 
 
 def _statement_blocks(tree: ast.Module) -> dict[ast.stmt, list[ast.stmt]]:
