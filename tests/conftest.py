@@ -41,13 +41,21 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
-@pytest.hookimpl(tryfirst=True)
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist's own, which reads these
 def pytest_cmdline_main(config: pytest.Config) -> None:
-    """The reliability ledger lives in one process: ``--write-reliability`` runs without
-    pytest-xdist's workers."""
-    if config.getoption("write_reliability") and hasattr(config.option, "numprocesses"):
-        config.option.numprocesses = None
-        config.option.dist = "no"
+    """Parallel by default: a pytest-xdist worker per core, each test file on one worker
+    (its module-scoped fixtures, batches of subprocess runs, are then built once). ``-n 0``
+    or ``-p no:xdist`` runs in this process; so does ``--write-reliability``: the ledger
+    lives in one process. (A default here, not in addopts, so that ``-p no:xdist`` works.)"""
+    option = config.option
+    if not hasattr(option, "numprocesses"):  # pytest-xdist not installed, or -p no:xdist
+        return
+    if hasattr(config, "workerinput"):  # a worker (xdist runs this hook there too)
+        return  # it must never start workers of its own
+    if config.getoption("write_reliability"):
+        option.numprocesses, option.dist = None, "no"
+    elif option.numprocesses is None and option.dist == "no":  # neither -n nor --dist
+        option.numprocesses, option.dist = "auto", "loadfile"
 
 
 # -- running the real tools -------------------------------------------------------------------

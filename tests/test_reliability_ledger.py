@@ -58,15 +58,3 @@ def test_the_option_writes_nothing_from_part_of_the_tier(report: Path) -> None:
     ledger.pytest_sessionfinish(_session(write=True, items=robustness), 0)
     assert not report.exists()
     assert ledger.note is not None and "not written" in ledger.note
-
-
-def test_the_option_runs_the_suite_in_one_process() -> None:
-    """The ledger lives in one process: with the option, pytest-xdist starts no workers."""
-    from conftest import pytest_cmdline_main
-
-    config = SimpleNamespace(
-        option=SimpleNamespace(numprocesses="auto", dist="load", write_reliability=True),
-        getoption=lambda name: True,
-    )
-    pytest_cmdline_main(config)  # type: ignore[arg-type]
-    assert (config.option.numprocesses, config.option.dist) == (None, "no")
