@@ -6,8 +6,11 @@ from __future__ import annotations
 import ast
 import functools
 import json
+import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -176,15 +179,42 @@ def call_at(source: bytes, finding: Reported) -> str | None:
 PROBE = Path(__file__).with_name("semantic_probe.py")
 
 
+# One Covalent home per test process, emptied before every probe: Covalent writes its config
+# there, never in the user's ~/.config/covalent, and both sides of a comparison see the same
+# paths in its defaults (the workdir is under it).
+COVALENT_HOME = Path(tempfile.gettempdir()) / f"cvx-covalent-home-{os.getpid()}"
+# Anything else this test run starts that imports covalent (a fixed module run by a test, a
+# hook) gets a config of its own too.
+for _variable, _part in (("CONFIG", "config"), ("CACHE", "cache"), ("DATA", "data")):
+    os.environ[f"COVALENT_{_variable}_DIR"] = str(
+        COVALENT_HOME.with_name(f"{COVALENT_HOME.name}-run") / _part
+    )
+
+
+def covalent_env(home: Path = COVALENT_HOME) -> dict[str, str]:
+    """The environment of a Covalent process whose config, cache and data live in ``home``
+    (made empty first)."""
+    shutil.rmtree(home, ignore_errors=True)
+    home.mkdir(parents=True)
+    return {
+        **os.environ,
+        "COVALENT_CONFIG_DIR": str(home / "config"),
+        "COVALENT_CACHE_DIR": str(home / "cache"),
+        "COVALENT_DATA_DIR": str(home / "data"),
+        "HOME": str(home),
+    }
+
+
 def probe(directory: Path) -> dict[str, Any]:
     """What Covalent recorded for each module of ``directory``, imported in a process of its
-    own by ``semantic_probe.py``."""
+    own by ``semantic_probe.py``, with a Covalent home of its own."""
     result = subprocess.run(
         [sys.executable, str(PROBE), str(directory)],
         capture_output=True,
         text=True,
         check=False,
         cwd=directory,
+        env=covalent_env(),
     )
     assert result.returncode == 0, output(result)
     return dict(json.loads(result.stdout.splitlines()[-1]))

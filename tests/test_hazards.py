@@ -8,7 +8,6 @@ import ast
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import covalent_env
 from hazards import HAZARDS, KINDS, Hazard
 
 from flake8_covalent_executor.api import check_source, fix_source, options_for
@@ -80,22 +80,13 @@ def probe_directory(before: Path, after: Path, mode: str) -> tuple[dict[str, Any
 def _probe(path: Path, mode: str, home: Path) -> dict[str, Any]:
     """``semantic_probe.py MODE NAME`` run in ``path``'s directory (NAME ``-``: the
     directory itself), with ``home`` emptied first and used for all of Covalent's files."""
-    shutil.rmtree(home)
-    home.mkdir()
-    env = {
-        **os.environ,
-        "COVALENT_CONFIG_DIR": str(home / "config"),
-        "COVALENT_CACHE_DIR": str(home / "cache"),
-        "COVALENT_DATA_DIR": str(home / "data"),
-        "HOME": str(home),
-    }
     ran = subprocess.run(
         [sys.executable, str(PROBE), mode, "." if path.name == "-" else path.name],
         capture_output=True,
         text=True,
         check=False,
         cwd=path.parent,
-        env=env,
+        env=covalent_env(home),
     )
     assert ran.returncode == 0, ran.stderr
     return dict(json.loads(ran.stdout.splitlines()[-1]))

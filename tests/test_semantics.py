@@ -15,13 +15,15 @@ from typing import Any
 import pytest
 from cases import CASES
 from conftest import ROOT, probe
+from test_hazards import probe_directory
 
 pytest.importorskip("covalent", reason="the semantic tier needs covalent==0.240.0")
 CHANGED = [c for c in CASES if c.fixed_unsafe != c.source and not c.options]
 
 
 @pytest.fixture(scope="module")
-def sides(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], dict[str, Any]]:
+def case_dirs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """Every changed case and the bundled examples, before and after ``fix --unsafe-fixes``."""
     before, after = tmp_path_factory.mktemp("before"), tmp_path_factory.mktemp("after")
     for case in CHANGED:
         (before / f"{case.id}.py").write_text(case.source, encoding="utf-8")
@@ -44,7 +46,39 @@ def sides(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], dic
         check=False,
     )
     assert fixed.returncode == 1, fixed.stdout + fixed.stderr
-    return probe(before), probe(after)
+    return before, after
+
+
+@pytest.fixture(scope="module")
+def sides(case_dirs: tuple[Path, Path]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Each side imported by name, in a process of its own."""
+    return probe(case_dirs[0]), probe(case_dirs[1])
+
+
+@pytest.fixture(scope="module")
+def main_sides(case_dirs: tuple[Path, Path]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Each module run as ``__main__`` (as ``python case.py`` runs it: Covalent pickles a
+    script's lattice functions by value, with the globals they reach)."""
+    return probe_directory(*case_dirs, "--main-directory")
+
+
+NAMES = [c.id for c in CHANGED] + [
+    f"example_{p.stem}" for p in sorted((ROOT / "examples").glob("*.py"))
+]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_covalent_records_the_same_run_as_main(
+    name: str, main_sides: tuple[dict[str, Any], dict[str, Any]]
+) -> None:
+    before, after = (side[name] for side in main_sides)
+    assert before["importable"] == after["importable"], (before, after)
+    if not before["importable"]:
+        pytest.skip(f"does not run here: {before['error']}")
+    assert (after["records"], after["output"]) == (before["records"], before["output"])
+    if not before["records"]:  # nothing runs at import: an unsafe fix builds it there
+        pytest.skip("Covalent records nothing when it runs (the entry point runs on call)")
+    assert after["constructed"] <= before["constructed"]
 
 
 def test_enough_cases_import(sides: tuple[dict[str, Any], dict[str, Any]]) -> None:
