@@ -32,12 +32,11 @@ def test_findings(case: Case) -> None:
 
 
 @pytest.mark.parametrize("options", GROUPS, ids=[group_id(o) for o in GROUPS])
-@pytest.mark.parametrize("tool", ["flake8", "check"])
-def test_front_end_prints_what_the_library_finds(
-    tool: str, options: tuple[str, ...], tmp_path: Path
+def test_flake8_and_check_print_what_the_library_finds(
+    options: tuple[str, ...], tmp_path: Path
 ) -> None:
-    """Every case of the group in one run of the real command: the same lines, messages
-    included, as the library's findings."""
+    """Every case of the group in one run of real flake8 and one of the real ``check``: each
+    prints the same lines, messages included, as the library finds."""
     cases = option_groups()[options]
     paths = write_cases(tmp_path, cases)
     expected = {
@@ -46,6 +45,11 @@ def test_front_end_prints_what_the_library_finds(
     }
     expected = {path: lines for path, lines in expected.items() if lines}
     assert expected, "a group with no findings shows nothing"
-    result = (flake8 if tool == "flake8" else check)(*ALL_RULES, *options, *paths)
-    assert result.returncode == 1 and result.stderr == "", output(result)
-    assert lines_by_file(result.stdout) == expected
+    ran = {
+        "flake8": flake8(*ALL_RULES, *options, *paths),
+        "check": check(*ALL_RULES, *options, *paths),
+    }
+    for result in ran.values():
+        assert result.returncode == 1 and result.stderr == "", output(result)
+    printed_by = {tool: lines_by_file(result.stdout) for tool, result in ran.items()}
+    assert printed_by == {"flake8": expected, "check": expected}
