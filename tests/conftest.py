@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -205,16 +206,22 @@ def covalent_env(home: Path = COVALENT_HOME) -> dict[str, str]:
     }
 
 
+_ONE_PROBE_AT_A_TIME = threading.Lock()  # they share COVALENT_HOME, emptied by each
+
+
 def probe(directory: Path) -> dict[str, Any]:
     """What Covalent recorded for each module of ``directory``, imported in a process of its
-    own by ``semantic_probe.py``, with a Covalent home of its own."""
-    result = subprocess.run(
-        [sys.executable, str(PROBE), str(directory)],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=directory,
-        env=covalent_env(),
-    )
+    own by ``semantic_probe.py``, with a Covalent home of its own. Callers in threads wait
+    their turn: two at once would empty each other's home (FileExistsError, or a config
+    deleted under a running probe)."""
+    with _ONE_PROBE_AT_A_TIME:
+        result = subprocess.run(
+            [sys.executable, str(PROBE), str(directory)],
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=directory,
+            env=covalent_env(),
+        )
     assert result.returncode == 0, output(result)
     return dict(json.loads(result.stdout.splitlines()[-1]))
