@@ -527,10 +527,10 @@ class _Alone(ast.AST):
 
 def _beside(root: ast.AST, site: ast.AST) -> Iterator[ast.AST]:
     path = _path(root, site) or [root]
-    on_path = set(map(id, path))
+    on_path = set(path)
     for node in path[:-1]:
         for child in ast.iter_child_nodes(node):
-            if id(child) not in on_path:
+            if child not in on_path:
                 yield child
 
 
