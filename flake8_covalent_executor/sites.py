@@ -43,7 +43,7 @@ class _Frame:
     scope: LazyScope | None  # what this frame binds (None for the module)
     in_task: bool = False  # inside a function Covalent decorates (and pickles, with its globals)
     kind: str = "module"  # "function", "class", "comprehension" or "loop"
-    surely_runs: bool = False  # a loop: a ``for`` over a literal that surely has an item
+    loop: ast.For | ast.AsyncFor | ast.While | None = None  # a loop frame's statement
 
 
 def _config_key(call: ast.Call) -> str:
@@ -187,9 +187,8 @@ class SiteFinder(_Traversal):
         self.visit_all([node.iter] if not isinstance(node, ast.While) else [])
         outer = self.frames[-1]
         scope = LazyScope(ast.Module(body=_loop_parts(node), type_ignores=[]), "loop")
-        surely = isinstance(node, ast.For) and self._non_empty(node.iter)
         frame = _Frame(
-            "a loop", "iteration", outer.is_function, scope, outer.in_task, "loop", surely
+            "a loop", "iteration", outer.is_function, scope, outer.in_task, "loop", node
         )
         self.frames.append(frame)
         self.visit_all(_loop_parts(node))
@@ -241,7 +240,8 @@ class SiteFinder(_Traversal):
         frames = self.frames
         index = len(frames) - 1
         while index > 0 and frames[index].kind == "loop":
-            if not frames[index].surely_runs:
+            loop = frames[index].loop  # judged only here: resolving ``range`` builds scopes
+            if not (isinstance(loop, ast.For) and self._non_empty(loop.iter)):
                 return False
             index -= 1
         return index < len(frames) - 1 and frames[index].kind == "function"

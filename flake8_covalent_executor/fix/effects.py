@@ -24,6 +24,8 @@ from __future__ import annotations
 import ast
 import builtins
 import copy
+import functools
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -114,7 +116,7 @@ class Effects:
         resolver = Resolver(tree)
         self.names = ExecutorNames(tree, resolver, settings)
         self.module = resolver.module
-        self.containers = _private_objects(tree, self.names)
+        self._tree = tree
         self.functions = {
             s.name: s for s in tree.body if isinstance(s, ast.FunctionDef) and not s.decorator_list
         }
@@ -224,6 +226,12 @@ class Effects:
             return statement.value is None or self.unknown_effect(statement.value) is None
         return self.unknown_effect(statement) is None
 
+    @functools.cached_property
+    def containers(self) -> frozenset[str]:
+        """Module-private lists, dicts, sets and executors (see ``_private_objects``); found
+        the first time a region asks, as most files never do."""
+        return _private_objects(self._tree, self.names)
+
     def inside(self, function: ast.FunctionDef | ast.AsyncFunctionDef) -> Effects:
         """The same judge for code in ``function``'s body: its own private lists, dicts and
         sets count as containers too (returning one at the end does not let code in the
@@ -239,7 +247,7 @@ class Effects:
         func = call.func
         if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)):
             return None
-        name = func.value.id
+        name = func.value.id  # (the method first: the containers are found only if asked)
         if func.attr in _CONTAINER_METHODS and name in self.containers:
             return name
         return None
@@ -376,27 +384,47 @@ def _private_objects(tree: ast.Module, names: ExecutorNames) -> frozenset[str]:
     """Module-level names bound once, to a new list, dict or set or a Covalent executor,
     and used only as ``name.attr``, ``name[...]``, an iterable or ``executor=name``: no other
     code the fix looks at can hold the object, so changing it changes only reads of it."""
-    bound: dict[str, int] = {}
-    displays: set[str] = set()
-    for node in ast.walk(tree):
-        for name in _bound_names(node) if isinstance(node, ast.stmt) else ():
-            bound[name] = bound.get(name, 0) + 1
+    fresh: set[str] = set()
     for statement in tree.body:
         if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
-            target = statement.targets[0]
-            value = statement.value
-            fresh = isinstance(value, _DISPLAYS) or (
+            target, value = statement.targets[0], statement.value
+            new = isinstance(value, _DISPLAYS) or (
                 isinstance(value, ast.Call) and names.is_covalent(value.func)
             )
-            if isinstance(target, ast.Name) and fresh:
-                displays.add(target.id)
+            if isinstance(target, ast.Name) and new:
+                fresh.add(target.id)
+    if not fresh:
+        return frozenset()
+    counts = Counter(name for name in _every_binding(tree) if name in fresh)
     held = {n.id for n in _escaping_loads(tree)}
-    return frozenset(n for n in displays if bound.get(n) == 1 and n not in held)
+    return frozenset(n for n in fresh if counts[n] == 1 and n not in held)
+
+
+def _every_binding(tree: ast.AST) -> Iterator[str]:
+    """Each name bound anywhere in ``tree``, once per binding (parameters included)."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            yield node.id
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            yield node.name
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            yield from ((a.asname or a.name).partition(".")[0] for a in node.names)
+        elif isinstance(node, ast.arg):
+            yield node.arg
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            yield node.name
+        elif type(node).__name__ in _CAPTURES:
+            for field_name in ("name", "rest"):
+                captured = getattr(node, field_name, None)
+                if isinstance(captured, str):
+                    yield captured
 
 
 def _escaping_loads(tree: ast.Module) -> Iterator[ast.Name]:
-    """Loads of a name other than as ``name.attr``, ``name[...]`` or a loop's iterable."""
+    """Loads of a name other than as ``name.attr``, ``name[...]``, a loop's iterable, an
+    ``executor=`` value or a returned value."""
     contained: set[ast.AST] = set()
+    loads: list[ast.Name] = []
     for node in ast.walk(tree):
         if isinstance(node, (ast.Attribute, ast.Subscript)):
             contained.add(node.value)
@@ -406,9 +434,9 @@ def _escaping_loads(tree: ast.Module) -> Iterator[ast.Name]:
             contained.add(node.value)
         elif isinstance(node, ast.Return) and node.value is not None:
             contained.add(node.value)
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node not in contained:
-            yield node
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+            loads.append(node)
+    return (node for node in loads if node not in contained)
 
 
 def _line_of(node: ast.AST) -> object:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import functools
 import io
 import re
 import tokenize
@@ -416,8 +417,12 @@ class Planner:
         self.existing = _existing_instances(tree, sites, index)
         self.top_index = {statement: i for i, statement in enumerate(tree.body)}
         self.effects = Effects(tree, settings)
-        self.pickled = _reached_from_tasks(tree, self.effects)
         self._first: dict[ast.Call, _Candidate] = {}  # each group's first site
+
+    @functools.cached_property
+    def _pickled(self) -> set[ast.stmt]:
+        """What an electron or lattice reaches (found only when an unsafe fix asks)."""
+        return _reached_from_tasks(self.tree, self.effects)
 
     def plan(self, findings: list[Finding], unsafe: bool) -> Plan:
         """The groups to hoist for ``findings``, and each one left alone with the reason."""
@@ -480,7 +485,7 @@ class Planner:
         site, anchor = finding.site, chain.statements[depth]
         if finding.applicability is Applicability.UNSAFE:  # opt-in: it moves to import time
             top = chain.statements[0]
-            if top in self.pickled:
+            if top in self._pickled:
                 return Text(
                     "it is in {name}, which an electron or lattice reaches: Covalent pickles "
                     "that with the globals it uses, and a module-level executor cannot be",

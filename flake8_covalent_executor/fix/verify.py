@@ -112,19 +112,20 @@ def check_sound(old_tree: ast.Module, new_tree: ast.Module, plan: Plan, effects:
     construction reads; and every site it replaces called the same class object. Sites
     moved by an unsafe fix (out of functions) are opt-in and not held to this. Raises
     Unverified."""
-    blocks = _statement_blocks(new_tree)
-    parents = {child: node for node in ast.walk(new_tree) for child in ast.iter_child_nodes(node)}
-    bindings = _new_bindings(new_tree, {g.name for g in plan.groups if not g.reused})
-    resolver = Resolver(old_tree)
+    names = {g.name for g in plan.groups if not g.reused}
+    index = _TreeIndex(new_tree, names)
+    blocks, parents, loads = index.blocks, index.parents, index.loads
+    bindings = index.new_bindings(names)
+    resolver, new_resolver = Resolver(old_tree), Resolver(new_tree)
     for group in plan.groups:
         if group.reused or any(f.applicability is Applicability.UNSAFE for f in group.findings):
             continue
         binding = bindings[group.name]
         old = {resolver.resolve(f.site.node.func) for f in group.findings}
-        new = {Resolver(new_tree).resolve(call.func) for call in _constructions(binding)}
+        new = {new_resolver.resolve(call.func) for call in _constructions(binding)}
         if old != new or None in old or (len(old) != 1 and group.first.site.whole is None):
             raise Unverified(f"{group.name} would stand for another class than its sites called")
-        for use in _loads(new_tree, group.name):
+        for use in loads.get(group.name, []):
             _check_use(binding, use, blocks, parents, effects)
 
 
@@ -174,37 +175,42 @@ def _constructions(binding: ast.Assign) -> list[ast.Call]:
     return calls
 
 
-def _statement_blocks(tree: ast.Module) -> dict[ast.stmt, list[ast.stmt]]:
-    """Each statement's block (the statement list holding it)."""
-    blocks: dict[ast.stmt, list[ast.stmt]] = {}
-    for node in ast.walk(tree):
-        for _, value in ast.iter_fields(node):
-            if isinstance(value, list) and value and isinstance(value[0], ast.stmt):
-                blocks.update(dict.fromkeys(value, value))
-    return blocks
+class _TreeIndex:
+    """One walk of the new tree: each node's parent, each statement's block, and the
+    bindings and loads of the new names."""
 
+    def __init__(self, tree: ast.Module, names: set[str]) -> None:
+        self.parents: dict[ast.AST, ast.AST] = {}
+        self.blocks: dict[ast.stmt, list[ast.stmt]] = {}
+        self.loads: dict[str, list[ast.Name]] = {}
+        self.bindings: dict[str, list[ast.Assign]] = {}
+        stack: list[ast.AST] = [tree]
+        while stack:
+            node = stack.pop()
+            if type(node) is ast.Name and node.id in names and type(node.ctx) is ast.Load:
+                self.loads.setdefault(node.id, []).append(node)
+            elif type(node) is ast.Assign and len(node.targets) == 1:
+                target = node.targets[0]
+                if type(target) is ast.Name and target.id in names:
+                    self.bindings.setdefault(target.id, []).append(node)
+            for _, value in ast.iter_fields(node):
+                children = value if isinstance(value, list) else [value]
+                if children and isinstance(children[0], ast.stmt):
+                    self.blocks.update(dict.fromkeys(children, children))
+                for child in children:
+                    if isinstance(child, ast.AST):
+                        self.parents[child] = node
+                        stack.append(child)
 
-def _new_bindings(tree: ast.Module, names: set[str]) -> dict[str, ast.Assign]:
-    found: dict[str, ast.Assign] = {}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Assign) and len(node.targets) == 1:
-            target = node.targets[0]
-            if isinstance(target, ast.Name) and target.id in names:
-                if target.id in found:
-                    raise Unverified(f"{target.id} is bound more than once")
-                found[target.id] = node
-    missing = names - set(found)
-    if missing:
-        raise Unverified(f"{sorted(missing)[0]} is never bound")
-    return found
-
-
-def _loads(tree: ast.Module, name: str) -> list[ast.Name]:
-    return [
-        n
-        for n in ast.walk(tree)
-        if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)
-    ]
+    def new_bindings(self, names: set[str]) -> dict[str, ast.Assign]:
+        """The one binding of each new name; raises Unverified when there is not one."""
+        found: dict[str, ast.Assign] = {}
+        for name in sorted(names):
+            bound = self.bindings.get(name, [])
+            if len(bound) != 1:
+                raise Unverified(f"{name} is bound {len(bound)} times, not once")
+            found[name] = bound[0]
+        return found
 
 
 def _statement_in(
