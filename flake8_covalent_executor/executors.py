@@ -9,6 +9,8 @@ from . import covalent_api as api
 from .scopes import Resolver, scope_nodes
 from .settings import Settings
 
+_IMPURE = (ast.Call, ast.Await, ast.Yield, ast.YieldFrom, ast.NamedExpr)
+
 
 class ExecutorNames:
     """Resolves callables through a module's imports and scopes (via ``resolver``, whose
@@ -105,6 +107,8 @@ class ExecutorNames:
         if not isinstance(value, ast.IfExp):
             return None
         branches = (value.body, value.orelse)
-        if all(isinstance(b, ast.Call) and self.is_executor(b.func) for b in branches):
-            return value
-        return None
+        if not all(isinstance(b, ast.Call) and self.is_executor(b.func) for b in branches):
+            return None
+        # A test with effects (``A() if on() else B()``) would move with the value: no.
+        test_runs_code = any(isinstance(n, _IMPURE) for n in ast.walk(value.test))
+        return None if test_runs_code else value

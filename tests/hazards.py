@@ -854,3 +854,22 @@ hazard(
     FIXED,
     bindings=2,
 )
+hazard(
+    "conditional_value_whose_test_calls",
+    "never",
+    """
+    from covalent.executor import DaskExecutor
+
+
+    def on_cluster():
+        return False
+
+
+    @ct.electron(executor=DaskExecutor() if on_cluster() else LocalExecutor())
+    def task():
+        return 1
+    """,
+    "built only when its branch of the conditional is chosen",
+    "built only when its branch of the conditional is chosen",
+    bindings=0,
+)

@@ -450,6 +450,10 @@ def _describe(func: ast.expr) -> str:
         return func.id
     if isinstance(func, ast.Call):
         return f"{_describe(func.func)}(...)"
+    if isinstance(func, ast.Subscript):
+        return f"{_describe(func.value)}[...]"
+    if isinstance(func, ast.Lambda):
+        return "lambda"
     if isinstance(func, ast.Attribute):
         return f"{_describe(func.value)}.{func.attr}" if _describe(func.value) else func.attr
     return ""
