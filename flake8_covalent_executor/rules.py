@@ -37,8 +37,9 @@ class Rule:
 
     @property
     def doc(self) -> str:
-        """The rule's page, relative to the docs folder."""
-        return f"rules/{self.code}.md"
+        """The rule's page, relative to the repository's root (it ships inside the package,
+        for ``flake8-covalent-executor rule``)."""
+        return f"flake8_covalent_executor/rule_docs/{self.code}.md"
 
 
 _SAFE, _UNSAFE, _NEVER = Applicability.SAFE, Applicability.UNSAFE, Applicability.NEVER
@@ -95,12 +96,12 @@ FIXABLE: Final = frozenset(
 WHOLE_MODULE: Final = frozenset({CVX003.code})
 
 
-def rules_table(docs: str = "docs/") -> str:
+def rules_table(root: str = "") -> str:
     """The table of rules in README.md and docs/index.md, written from the catalogue (a test
-    keeps them equal); ``docs`` is the path from the page to the docs folder."""
+    keeps them equal); ``root`` is the path from the page to the repository's root."""
     rows = ["| code | what | on by default | fixed by `fix` |", "|---|---|---|---|"]
     for rule in RULES.values():
         default = "yes" if rule.default else f"no (`--extend-select {rule.code}`)"
-        link = f"[{rule.code}]({docs}{rule.doc})"
+        link = f"[{rule.code}]({root}{rule.doc})"
         rows.append(f"| {link} | {rule.summary} | {default} | {rule.fix_note} |")
     return "\n".join(rows) + "\n"
