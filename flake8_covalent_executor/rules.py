@@ -19,6 +19,10 @@ class Applicability(enum.Enum):
         return self is not Applicability.NEVER
 
 
+# The project's home; pyproject.toml's Project-URLs name the same place.
+REPOSITORY: Final = "https://github.com/flake8-covalent-executor/flake8-covalent-executor"
+
+
 @dataclass(frozen=True)
 class Rule:
     """One lint rule: its code, its message template and how its findings are fixed."""
@@ -34,6 +38,11 @@ class Rule:
     def message(self, **fields: object) -> str:
         """The message as flake8 prints it: the code, a space, the filled-in template."""
         return f"{self.code} {self.template.format(**fields)}"
+
+    @property
+    def url(self) -> str:
+        """The rule's page on the project's repository (JSON and SARIF output link to it)."""
+        return f"{REPOSITORY}/blob/main/{self.doc}"
 
     @property
     def doc(self) -> str:
