@@ -91,9 +91,26 @@ def test_rule_pages_are_read_from_a_zip_import(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_rule_pages_ship_in_the_wheel(tmp_path: Path) -> None:
-    """A real wheel, built offline (setuptools from the test extra), installed apart."""
+    """A real wheel, built offline (setuptools from the test extra) from a copy of the
+    project (a build leaves build/ and egg-info behind), installed apart."""
+    project = tmp_path / "project"
+    ignore = shutil.ignore_patterns("__pycache__", "*.egg-info")
+    shutil.copytree(
+        ROOT / "flake8_covalent_executor", project / "flake8_covalent_executor", ignore=ignore
+    )
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, project / name)
     built = run(
-        ["pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path), str(ROOT)]
+        [
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(tmp_path),
+            str(project),
+        ]
     )
     assert built.returncode == 0, output(built)
     (wheel,) = tmp_path.glob("flake8_covalent_executor-*.whl")
