@@ -41,7 +41,7 @@ def _check_codes(key: str, codes: Sequence[str]) -> None:
     would select nothing with it, in silence. Other plugins' codes are flake8's business."""
     for code in codes:
         if code.upper().startswith("CVX") and not any(rule.startswith(code) for rule in RULES):
-            from flake8.exceptions import ExecutionError
+            from flake8.exceptions import ExecutionError  # type: ignore[import-untyped]
 
             problem = "codes are upper case" if code != code.upper() else "unknown code"
             raise ExecutionError(
