@@ -53,7 +53,7 @@ def run_check(
 ) -> Iterator[CheckResult]:
     """Check every file found under ``paths``, in order; with jobs > 1, over processes."""
     check = functools.partial(_check_one, options=options, stdin_filename=stdin_filename)
-    yield from map_paths(check, paths, jobs, CHECK_CHUNK)
+    yield from map_paths(check, paths, jobs, CHECK_CHUNK, options.files)
 
 
 def _check_one(path: str, options: Options, stdin_filename: str) -> CheckResult:
