@@ -10,6 +10,8 @@ Usage::
 
     python benchmarks/bench_check_ruff.py                     # generated 2000-file tree
     python benchmarks/bench_check_ruff.py /tmp/covalent-src   # any tree
+    python benchmarks/bench_check_ruff.py /tmp/covalent-git --extend-exclude=tests,doc
+                                          # a git checkout: .gitignore and exclusions active
     python benchmarks/bench_check_ruff.py --smoke             # 24 files, 1 round (CI)
 """
 
@@ -62,6 +64,12 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         metavar="ARG",
         help="extra ruff argument, repeatable, e.g. --ruff-arg=--select=E4,E7,E9,F",
     )
+    parser.add_argument(
+        "--extend-exclude",
+        metavar="PATTERNS",
+        help="give both tools this --extend-exclude (names such as tests,doc mean the same to "
+        "both); both skip what .gitignore ignores when the tree is a git checkout",
+    )
     parser.add_argument("--json", type=Path, help="also write the results as JSON here")
     args = parser.parse_args(argv)
     finish_target_args(parser, args)
@@ -70,10 +78,12 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
 
 def commands(args: argparse.Namespace, ruff: str, paths: Sequence[Path]) -> dict[str, list[str]]:
     names = [str(p) for p in paths]
-    check = [args.python, "-m", "flake8_covalent_executor", "check", "--isolated"]
+    exclude = [f"--extend-exclude={args.extend_exclude}"] if args.extend_exclude else []
+    check = [args.python, "-m", "flake8_covalent_executor", "check", "--isolated", *exclude]
+    ruff_check = [ruff, "check", "--no-cache", "--isolated", *exclude]
     return {
         "check": [*check, "--exit-zero", *names],
-        "ruff": [ruff, "check", "--no-cache", "--isolated", "--exit-zero", *args.ruff_arg, *names],
+        "ruff": [*ruff_check, "--exit-zero", *args.ruff_arg, *names],
     }
 
 

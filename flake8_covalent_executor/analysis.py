@@ -6,10 +6,11 @@ import ast
 from dataclasses import dataclass, field
 
 from .detector import detect
+from .files import Discovery
 from .findings import Finding, Site
 from .noqa import file_is_ignored, is_suppressed, may_have_noqa, noqa_lines
 from .rules import WHOLE_MODULE
-from .selection import Selection
+from .selection import PerFileIgnores, Selection
 from .settings import Settings
 from .source import Source
 
@@ -22,10 +23,16 @@ class Options:
     selection: Selection = field(default_factory=Selection)
     disable_noqa: bool = False
     whole_module: bool = False  # search every statement even when CVX003 is off (for fix)
+    per_file_ignores: PerFileIgnores = field(default_factory=PerFileIgnores)
+    files: Discovery = field(default_factory=Discovery)  # which files a run looks at
 
     @property
     def all_rules(self) -> bool:
         return any(self.selection.is_selected(code) for code in WHOLE_MODULE)
+
+    def selection_for(self, filename: str) -> Selection:
+        """The selection in force for one file, after ``per-file-ignores``."""
+        return self.per_file_ignores.selection_for(self.selection, filename)
 
 
 @dataclass
@@ -60,8 +67,9 @@ def analyze(source: Source, filename: str, options: Options) -> Report:
             report.suppressed = found.findings
             return report
         noqa = noqa_lines(lines)
+    selection = options.selection_for(filename)
     for finding in found.findings:
-        if not options.selection.is_selected(finding.code):
+        if not selection.is_selected(finding.code):
             continue
         suppressed = is_suppressed(finding.code, noqa.get(finding.line))
         (report.suppressed if suppressed else report.findings).append(finding)

@@ -86,7 +86,7 @@ def run_check(
     check = functools.partial(
         _check_one, options=options, stdin_filename=stdin_filename, show_source=show_source
     )
-    yield from map_paths(check, paths, jobs, CHECK_CHUNK)
+    yield from map_paths(check, paths, jobs, CHECK_CHUNK, options.files)
 
 
 def _check_one(path: str, options: Options, stdin_filename: str, show_source: bool) -> CheckResult:

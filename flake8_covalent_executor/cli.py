@@ -12,13 +12,12 @@ from typing import TYPE_CHECKING, TextIO
 from . import __version__
 from .analysis import Options
 from .check import run_check
-from .config import ConfigError, read_settings, split_list
+from .config import KEYS, ConfigError, gather
+from .configure import resolve
 from .files import iter_paths
 from .formats import FORMATS, Style, writer
 from .parallel import WorkerError, cpu_count
 from .results import FixResult, location
-from .selection import Selection
-from .settings import Settings
 from .summary import Totals
 
 if TYPE_CHECKING:  # the fixer's modules are imported only when ``fix`` runs
@@ -55,8 +54,54 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
         metavar="NAME",
         help="the name to report for - (standard input)",
     )
-    add("--config", metavar="PATH", help="read this flake8 config file instead of searching")
+    add(
+        "--config",
+        metavar="PATH",
+        help="read only this config file (a [flake8] ini file, or a .toml file's "
+        "[tool.flake8-covalent-executor] table) instead of searching",
+    )
     add("--isolated", action="store_true", help="ignore all config files")
+    _add_discovery(parser)
+
+
+def _add_discovery(parser: argparse.ArgumentParser) -> None:
+    """The options that choose files, as flake8's (and Ruff's --force-exclude)."""
+    add = parser.add_argument
+    add(
+        "--exclude",
+        metavar="PATTERNS",
+        help="comma-separated patterns to skip (replaces the defaults)",
+    )
+    add("--extend-exclude", metavar="PATTERNS", help="comma-separated patterns to skip as well")
+    add(
+        "--filename",
+        metavar="PATTERNS",
+        help="comma-separated patterns of the files to check in folders (default: *.py,*.ipynb)",
+    )
+    add(
+        "--per-file-ignores",
+        metavar="MAP",
+        help="codes to ignore per file pattern, as flake8's: 'tests/*: CVX001,CVX002 x.py: CVX'",
+    )
+    add(
+        "--force-exclude",
+        action="store_true",
+        default=None,
+        help="apply the exclusions to paths named on the command line too",
+    )
+    add(
+        "--respect-gitignore",
+        dest="respect_gitignore",
+        action="store_true",
+        default=None,
+        help="skip files .gitignore ignores when walking directories (the default)",
+    )
+    add(
+        "--no-respect-gitignore",
+        dest="respect_gitignore",
+        action="store_false",
+        help="walk files .gitignore ignores too",
+    )
 
 
 def _jobs(value: str) -> int:
@@ -170,33 +215,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _value(args: argparse.Namespace, config: dict[str, str], key: str) -> str | None:
-    given = getattr(args, key)
-    if given is not None:
-        return str(given)
-    return config.get(key)
-
-
-def _codes(args: argparse.Namespace, config: dict[str, str], key: str) -> list[str] | None:
-    value = _value(args, config, key)
-    return None if value is None else [code.upper() for code in split_list(value)]
-
-
 def options_from(args: argparse.Namespace) -> Options:
-    """Command-line values over the [flake8] config values, as flake8 merges them."""
-    config = read_settings(args.config, args.isolated)
-    settings = Settings.from_lists(
-        split_list(_value(args, config, "covalent_extra_entry_points") or ""),
-        split_list(_value(args, config, "covalent_extra_executors") or ""),
-    )
-    selection = Selection(
-        select=_codes(args, config, "select"),
-        extend_select=_codes(args, config, "extend_select") or [],
-        ignore=_codes(args, config, "ignore"),
-        extend_ignore=_codes(args, config, "extend_ignore") or [],
-    )
-    disable = _value(args, config, "disable_noqa")
-    return Options(settings, selection, str(disable).lower() in ("1", "true", "yes", "on"))
+    """Command-line values over the config files' (see config.py), checked; prints the
+    configuration's hints once."""
+    cli = {key: getattr(args, key, None) for key in KEYS}
+    resolved = resolve(gather(cli, args.config, args.isolated), args.stdin_filename)
+    for hint in resolved.hints:
+        sys.stderr.write(f"{PROG}: {hint}\n")
+    return resolved.options
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -255,8 +281,10 @@ def _fix(args: argparse.Namespace) -> int:
     mode = FixMode(write=not (args.diff or args.check), diff=args.diff, unsafe=args.unsafe_fixes)
     jobs = args.jobs or cpu_count()
     paths = list(args.paths)
-    count = lambda: len(paths) if "-" in paths else sum(1 for _ in iter_paths(paths))  # noqa: E731
-    progress = Progress(count, enabled=not args.quiet)
+    progress = Progress(
+        lambda: len(paths) if "-" in paths else sum(1 for _ in iter_paths(paths, options.files)),
+        enabled=not args.quiet,
+    )
     tally = Tally()
     for result in run_fix(paths, options, mode, jobs, args.stdin_filename):
         tally.add(result)

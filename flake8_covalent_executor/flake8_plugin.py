@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 
 from . import __version__
 from .detector import detect
-from .rules import DEFAULT_IGNORED, WHOLE_MODULE
+from .rules import DEFAULT_IGNORED, RULES, WHOLE_MODULE
 from .selection import Selection
 from .settings import Settings
 
@@ -36,6 +36,20 @@ def register_options(add_option: Any) -> None:
     )
 
 
+def _check_codes(key: str, codes: Sequence[str]) -> None:
+    """Stop flake8 on a code of ours that cannot match (``CVX9``, ``cvx001``): flake8 itself
+    would select nothing with it, in silence. Other plugins' codes are flake8's business."""
+    for code in codes:
+        if code.upper().startswith("CVX") and not any(rule.startswith(code) for rule in RULES):
+            from flake8.exceptions import ExecutionError  # type: ignore[import-untyped]
+
+            problem = "codes are upper case" if code != code.upper() else "unknown code"
+            raise ExecutionError(
+                f"{Plugin.name}: --{key.replace('_', '-')}: {code!r}: {problem} "
+                f"(this plugin has {', '.join(RULES)})"
+            )
+
+
 class Plugin:
     """flake8 checker for executors built inline in Covalent entry points (CVX001-CVX003)."""
 
@@ -55,6 +69,8 @@ class Plugin:
 
     @classmethod
     def parse_options(cls, options: Namespace) -> None:
+        for key in ("select", "extend_select", "ignore", "extend_ignore"):
+            _check_codes(key, getattr(options, key, None) or ())
         cls.settings = Settings.from_lists(
             options.covalent_extra_entry_points or (), options.covalent_extra_executors or ()
         )

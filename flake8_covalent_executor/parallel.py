@@ -9,7 +9,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
-from .files import iter_paths
+from .files import Discovery, iter_paths
 
 if TYPE_CHECKING:  # imported when processes are started: small runs do without
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -35,7 +35,11 @@ def cpu_count() -> int:
 
 
 def map_paths(
-    fn: Callable[[str], R], paths: Sequence[str], jobs: int, max_chunk: int
+    fn: Callable[[str], R],
+    paths: Sequence[str],
+    jobs: int,
+    max_chunk: int,
+    discovery: Discovery | None = None,
 ) -> Iterator[R]:
     """``fn`` on every file found under ``paths``, in order: over ``jobs`` processes once
     there are enough files to pay for starting them, never when standard input is one of
@@ -43,7 +47,7 @@ def map_paths(
     serial = jobs <= 1 or "-" in paths
     return ordered_map(
         fn,
-        iter_paths(paths),
+        iter_paths(paths, discovery),
         1 if serial else jobs,
         serial_below=SERIAL_BELOW * jobs,
         max_chunk=max_chunk,

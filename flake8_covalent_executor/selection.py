@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from .files import matches
 from .rules import DEFAULT_IGNORED
 
 
@@ -46,3 +48,75 @@ class Selection:
         select_match = next(s for s in selected if code.startswith(s))
         ignore_match = next(s for s in ignored if code.startswith(s))
         return len(select_match) > len(ignore_match)
+
+
+@dataclass(frozen=True)
+class PerFileIgnores:
+    """flake8's ``per-file-ignores``: (normalized pattern, codes) in the order given.
+
+    As in flake8, one pattern decides for a file, the longest that matches (the first of
+    equally long ones), and its codes extend ``extend-ignore``; patterns do not add up."""
+
+    patterns: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def selection_for(self, selection: Selection, path: str) -> Selection:
+        best: tuple[str, tuple[str, ...]] | None = None
+        for pattern, codes in self.patterns:
+            if (best is None or len(pattern) > len(best[0])) and matches(path, (pattern,)):
+                best = (pattern, codes)
+        if best is None:
+            return selection
+        return replace(selection, extend_ignore=(*selection.extend_ignore, *best[1]))
+
+
+class PerFileSyntaxError(ValueError):
+    """A per-file-ignores string that flake8 would refuse too."""
+
+
+# flake8's tokens for "pattern: codes ...", tried in this order at each position.
+_TOKENS = (
+    (re.compile(r"[A-Z]+[0-9]*(?=$|\s|,)"), "code"),
+    (re.compile(r"[^\s:,]+"), "file"),
+    (re.compile(r"\s*:\s*"), "colon"),
+    (re.compile(r"\s*,\s*"), "comma"),
+    (re.compile(r"\s+"), "space"),
+)
+
+
+def _tokens(text: str) -> list[tuple[str, str]]:
+    tokens, position = [], 0
+    while position < len(text):
+        for regex, kind in _TOKENS:
+            match = regex.match(text, position)
+            if match:
+                tokens.append((kind, match.group()))
+                position = match.end()
+                break
+    return [*tokens, ("end", "")]
+
+
+def parse_per_file_ignores(text: str) -> list[tuple[str, list[str]]]:
+    """``"tests/*: CVX001,CVX002 legacy.py: CVX"`` as flake8 reads it: each pattern with its
+    codes. Raises PerFileSyntaxError where flake8 raises."""
+    pairs: list[tuple[str, list[str]]] = []
+    files: list[str] = []
+    codes: list[str] = []
+    separated, in_codes = True, False
+    for kind, token in _tokens(text.strip()) if text.strip() else ():
+        if kind in ("comma", "space"):
+            separated = True
+        elif not in_codes and kind == "colon":
+            in_codes = separated = True
+        elif not in_codes and separated and kind == "file":
+            files.append(token)
+            separated = False
+        elif in_codes and (kind == "end" or (separated and kind == "file")):
+            pairs.extend((name, codes) for name in files if codes)
+            files, codes, in_codes = ([token] if kind == "file" else []), [], False
+            separated = kind != "file"
+        elif in_codes and separated and kind == "code":
+            codes.append(token)
+            separated = False
+        else:
+            raise PerFileSyntaxError(f"expected 'pattern: codes', got {token or 'the end'!r}")
+    return pairs

@@ -37,13 +37,13 @@ from robust_helpers import (
 )
 
 from flake8_covalent_executor import cli
-from flake8_covalent_executor.files import SOURCE_SUFFIXES
+from flake8_covalent_executor.files import SOURCE_PATTERNS
 from flake8_covalent_executor.fix import runner as fix_runner
 
 SEED_CASE = next(c for c in CASES if c.id == "seed_not_recommended")
 SEED = SEED_CASE.source.encode()
 SEED_FIXED = SEED_CASE.fixed.encode()
-NOTEBOOKS = ".ipynb" in SOURCE_SUFFIXES  # notebook support (notebook.py) is in this build
+NOTEBOOKS = "*.ipynb" in SOURCE_PATTERNS  # notebook support (notebook.py) is in this build
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -85,7 +85,7 @@ def run_fix(
     are fixed: memory stays flat."""
     _cleaned.clear()
     fix = functools.partial(_fix_one, options=options, mode=mode, stdin_filename=stdin_filename)
-    yield from map_paths(fix, paths, jobs, FIX_CHUNK)
+    yield from map_paths(fix, paths, jobs, FIX_CHUNK, options.files)
 
 
 def unified_diff(result: FixResult, encoding: str = "utf-8") -> str:
