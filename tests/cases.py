@@ -2471,3 +2471,57 @@ case(
     """,
     notes="ct is a parameter here, so its electron is not Covalent's",
 )
+
+# Python reads identifiers in NFKC form: "executor" spelt with a fullwidth "e" (U+FF45) is the
+# keyword "executor", and a fullwidth "ct" is the name ct.
+case(
+    "fullwidth_keyword",
+    """
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+
+    @ct.electron(\uff45xecutor=LocalExecutor())
+    def step():
+        return 1
+    """,
+    "5:25 CVX001",
+    after="""
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+
+    _local_executor = LocalExecutor()
+
+
+    @ct.electron(\uff45xecutor=_local_executor)
+    def step():
+        return 1
+    """,
+)
+
+case(
+    "fullwidth_module_and_names",
+    """
+    import \uff43ovalent as ct
+    from \uff43ovalent.executor import LocalExecutor
+
+
+    @\uff43\uff54.electron(executor=LocalExecutor())
+    def step():
+        return 1
+    """,
+    "5:27 CVX001",
+    after="""
+    import \uff43ovalent as ct
+    from \uff43ovalent.executor import LocalExecutor
+
+
+    _local_executor = LocalExecutor()
+
+
+    @\uff43\uff54.electron(executor=_local_executor)
+    def step():
+        return 1
+    """,
+)
