@@ -312,21 +312,22 @@ class Resolver:
         if origins:
             return origins[0]
         value = scope.aliases.get(name)
-        if value is None or depth >= _MAX_ALIAS_DEPTH or not self._bound_once(scope, name):
+        if value is None or depth >= _MAX_ALIAS_DEPTH or scope.others.get(name, 0) != 1:
             return None
-        if isinstance(value, ast.Call):
-            return self._partial_of(value, index, depth + 1)
-        return self._chain_origin(value, index, depth + 1)
-
-    def _bound_once(self, scope: Scope, name: str) -> bool:
-        if scope.others.get(name, 0) != 1:
-            return False
         unknown_star = [m for m in scope.star_imports if m != "covalent"]
         if unknown_star or (name in _COVALENT_STAR_NAMES and scope.star_imports):
-            return False
+            return None
+        if isinstance(value, ast.Call):
+            origin = self._partial_of(value, index, depth + 1)
+        else:
+            origin = self._chain_origin(value, index, depth + 1)
+        # Last, as it walks the whole module (once): only for an alias of an import.
+        return origin if origin is not None and not self._rebound_elsewhere(name) else None
+
+    def _rebound_elsewhere(self, name: str) -> bool:
         if self._rebound is None:
             self._rebound = _rebound_anywhere(self.stack[0].node)
-        return name not in self._rebound
+        return name in self._rebound
 
     def _chain_origin(self, value: ast.expr, index: int, depth: int) -> str | None:
         """A dotted value's qualified name, as the scope at ``index`` sees it, when its first
