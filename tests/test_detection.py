@@ -197,3 +197,28 @@ def _fix(*args: str):  # type: ignore[no-untyped-def]
     from conftest import run
 
     return run(["flake8_covalent_executor", "fix", "--isolated", *args])
+
+
+# -- how a finding names the entry point -------------------------------------------------------
+@pytest.mark.parametrize(
+    ("body", "entry"),
+    [
+        ("task = ct.electron\n\n\n@task(executor=LocalExecutor())\n", "task()"),
+        (
+            "import functools\n\n\n@functools.partial(ct.electron, executor=LocalExecutor())\n",
+            "ct.electron()",
+        ),
+        (
+            "from functools import partial as p\n\n\n@p(ct.lattice, executor=LocalExecutor())\n",
+            "ct.lattice()",
+        ),
+    ],
+    ids=["alias", "partial", "partial-renamed"],
+)
+def test_the_entry_point_is_named_as_written(body: str, entry: str) -> None:
+    """An alias by its own name; a partial by the entry point it wraps."""
+    data = (HEADER + body + "def a():\n    return 1\n").encode()
+    result = check_source(data, "module.py", case_options(()))
+    assert [f.message.split("; ")[0] for f in result.findings] == [
+        f"CVX001 LocalExecutor() is built inline in {entry}"
+    ]
