@@ -5,7 +5,12 @@ a text prefilter, the walk over the statements it leaves (``sites``), and the ru
 from __future__ import annotations
 
 import ast
+import contextlib
+import functools
+import io
 import re
+import tokenize
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -26,12 +31,69 @@ _KEYWORD = re.compile(
 def may_have_findings(source: bytes, settings: Settings, all_rules: bool = False) -> bool:
     """The text prefilter: False when the file cannot contain a finding, before any parse.
 
-    CVX001/CVX002 need an executor keyword argument; CVX003 (``all_rules``) only needs an
-    executor to be built, so it is ruled out only by the absence of "covalent".
+    A file must name Covalent (or an extra entry point). CVX001/CVX002 then need an executor
+    keyword argument; CVX003 (``all_rules``) needs an executor built anywhere, which the
+    text shows by "xecutor", an executor keyword, a Covalent plugin package or an extra
+    executor's name.
     """
-    if not any(token in source for token in settings.prefilter_tokens()):
+    views = identifier_views(source)
+    if not any(_names_covalent(view, settings) for view in views):
         return False
-    return b"xecutor" in source if all_rules else _KEYWORD.search(source) is not None
+    if all_rules:
+        return any(_may_build_executor(view, settings) for view in views)
+    return any(_KEYWORD.search(view) is not None for view in views)
+
+
+def identifier_views(source: bytes) -> list[bytes]:
+    """The texts the prefilter reads: the bytes themselves for an ASCII file (the cheap,
+    usual case); otherwise the text with each identifier character replaced by its NFKC
+    form, as the parser reads identifiers (``executor=`` spelt with a fullwidth ``e``,
+    U+FF45, is ``executor=``), decoded both as UTF-8 and in the encoding the file declares,
+    when that differs (the flake8 plugin hands over UTF-8 whatever the file declares).
+
+    Only identifier characters change (never quotes, brackets, ``=``, ``#`` or line ends), so
+    the text keeps its line numbers and the keyword pattern reads strings as before.
+    """
+    if source.isascii():
+        return [source]
+    texts = [source.decode("utf-8", "replace")]
+    declared = _declared_encoding(source)
+    if declared is not None:
+        with contextlib.suppress(UnicodeDecodeError, LookupError):
+            texts.append(source.decode(declared))
+    return [_normalise_identifiers(text).encode("utf-8", "replace") for text in texts]
+
+
+def _declared_encoding(source: bytes) -> str | None:
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(source).readline)
+    except (SyntaxError, LookupError):
+        return None
+    return None if encoding in ("utf-8", "utf-8-sig") else encoding
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _normalise_identifiers(text: str) -> str:
+    return _NON_ASCII.sub(lambda match: _identifier_form(match.group()), text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _identifier_form(char: str) -> str:
+    """``char`` as the parser reads it in an identifier (NFKC), when it can be part of one."""
+    normal = unicodedata.normalize("NFKC", char)
+    return normal if ("a" + normal).isidentifier() else char
+
+
+def _names_covalent(view: bytes, settings: Settings) -> bool:
+    return any(token in view for token in settings.prefilter_tokens())
+
+
+def _may_build_executor(view: bytes, settings: Settings) -> bool:
+    if b"xecutor" in view or b"_plugin" in view or _KEYWORD.search(view) is not None:
+        return True
+    return any(token in view for token in settings.executor_tokens())
 
 
 def keyword_lines(source: bytes) -> list[int] | None:
@@ -46,6 +108,20 @@ def keyword_lines(source: bytes) -> list[int] | None:
         position = match.start()
         lines.append(line)
     return lines
+
+
+def _pruning_lines(views: list[bytes]) -> tuple[bool, list[int] | None]:
+    """Whether any view holds an executor keyword, and the lines that do in any of them
+    (None: every statement, when a view's lines cannot be counted simply)."""
+    lines: set[int] = set()
+    for view in views:
+        found = keyword_lines(view)
+        if found is None:
+            if _KEYWORD.search(view) is not None:
+                return True, None
+        else:
+            lines.update(found)
+    return bool(lines), sorted(lines)
 
 
 @dataclass
@@ -72,15 +148,16 @@ def detect(
     construction of the module; ``whole_module`` searches them all without reporting it (the
     fixer reuses existing instances).
     """
-    if not any(token in data for token in settings.prefilter_tokens()):
+    views = identifier_views(data)
+    if not any(_names_covalent(view, settings) for view in views):
         return None
     if all_rules:
-        if b"xecutor" not in data:
+        if not any(_may_build_executor(view, settings) for view in views):
             return None
         only = None
     else:  # the keyword lines are both the prefilter and the pruning: one scan of the text
-        only = keyword_lines(data)
-        if only == [] or (only is None and _KEYWORD.search(data) is None):
+        found, only = _pruning_lines(views)
+        if not found:
             return None
         only = None if whole_module else only
     module = tree()

@@ -10,6 +10,7 @@ from .scopes import Resolver, scope_nodes
 from .settings import Settings
 
 _IMPURE = (ast.Call, ast.Await, ast.Yield, ast.YieldFrom, ast.NamedExpr)
+_PARTIALS = frozenset({"functools.partial"})
 
 
 class ExecutorNames:
@@ -18,6 +19,7 @@ class ExecutorNames:
 
     def __init__(self, tree: ast.Module, resolver: Resolver, settings: Settings) -> None:
         self.resolver, self.settings = resolver, settings
+        resolver.wraps = self._is_entry_qualname  # what a ``functools.partial`` alias may be
         self.extra_names = {name.rpartition(".")[2] for name in settings.extra_executors}
         self.local_classes = self._local_executor_classes(tree)
 
@@ -70,11 +72,34 @@ class ExecutorNames:
         qualname = self.resolver.resolve(func)
         if qualname is None:
             return ()
+        return self._keywords_of(qualname)
+
+    def _keywords_of(self, qualname: str) -> tuple[str, ...]:
         return api.entry_keywords(qualname, self.settings.extra_entry_points)
 
+    def _is_entry_qualname(self, qualname: str) -> bool:
+        return bool(self._keywords_of(qualname))
+
+    def entry_call(self, call: ast.Call) -> tuple[ast.expr, tuple[str, ...]]:
+        """The entry point a call's keywords go to, and its executor keywords (() when none):
+        the callee, or the entry point ``functools.partial(entry, ...)`` wraps."""
+        keywords = self.entry_keywords(call.func)
+        if keywords or not call.args:
+            return call.func, keywords
+        if self.resolver.resolve(call.func) not in _PARTIALS:
+            return call.func, ()
+        wrapped = call.args[0]
+        if not isinstance(wrapped, ast.Call):
+            return wrapped, self.entry_keywords(wrapped)
+        if self.resolver.resolve(wrapped.func) in _PARTIALS:  # a partial of a partial
+            return self.entry_call(wrapped)
+        return call.func, ()
+
     def is_entry_point(self, decorator: ast.expr) -> bool:
-        target = decorator.func if isinstance(decorator, ast.Call) else decorator
-        return bool(self.entry_keywords(target))
+        """True for a decorator that makes an electron, lattice or other entry point."""
+        if isinstance(decorator, ast.Call):
+            return bool(self.entry_call(decorator)[1])
+        return bool(self.entry_keywords(decorator))
 
     def constructions(
         self, value: ast.expr, conditional: bool = False

@@ -4,12 +4,17 @@ A name resolves through the innermost scope that binds it, as Python looks it up
 or local called ``ct`` hides the module's ``import covalent as ct``. Imports win over other
 bindings of the same scope, so ``try: import covalent as ct / except ImportError: ct = None``
 still resolves ``ct`` to ``covalent``.
+
+An alias (``task = ct.electron``, ``task: Any = ct.electron``, ``el, lat = ct.electron,
+ct.lattice``, ``task = functools.partial(ct.electron, ...)``) in any scope resolves to what it
+names only when its scope binds it once and nothing can rebind it where the walk does not look
+(``global``, ``nonlocal`` or ``:=`` anywhere in the module, a star import of unknown names).
 """
 
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 _NESTED_SCOPES = (
@@ -43,10 +48,8 @@ class Scope:
     def bind_import(self, name: str, origin: str) -> None:
         self.imports.setdefault(name, []).append(origin)
 
-    def bind_other(self, name: str, value: ast.expr | None = None) -> None:
+    def bind_other(self, name: str) -> None:
         self.others[name] = self.others.get(name, 0) + 1
-        if value is not None and self.kind == "module":
-            self.aliases[name] = value
 
 
 def dotted_name(node: ast.expr) -> str | None:
@@ -144,15 +147,34 @@ def _bind_node(scope: Scope, node: ast.AST) -> None:
         scope.bind_other(node.name)
     elif isinstance(node, (ast.Global, ast.Nonlocal)):
         scope.declared_global.update(node.names)
-    elif isinstance(node, ast.Assign) and len(node.targets) == 1:
-        target = node.targets[0]
-        if isinstance(target, ast.Name) and dotted_name(node.value) is not None:
-            scope.aliases[target.id] = node.value
+    elif isinstance(node, ast.Assign):
+        for target in node.targets:
+            _bind_aliases(scope, target, node.value)
+    elif isinstance(node, ast.AnnAssign) and node.value is not None:
+        _bind_aliases(scope, node.target, node.value)
     else:
         for name in ("name", "rest"):  # match-statement captures (3.10+)
             captured = getattr(node, name, None)
             if type(node).__name__.startswith("Match") and isinstance(captured, str):
                 scope.bind_other(captured)
+
+
+def _alias_value(value: ast.expr) -> bool:
+    """A value an alias may name: a dotted name, or a call of one (``functools.partial``)."""
+    if isinstance(value, ast.Call):
+        return dotted_name(value.func) is not None and bool(value.args)
+    return dotted_name(value) is not None
+
+
+def _bind_aliases(scope: Scope, target: ast.expr, value: ast.expr) -> None:
+    """Record ``name = value`` pairs, through tuples and lists of the same length."""
+    if isinstance(target, ast.Name) and _alias_value(value):
+        scope.aliases[target.id] = value
+    elif isinstance(target, (ast.Tuple, ast.List)) and isinstance(value, (ast.Tuple, ast.List)):
+        starred = any(isinstance(e, ast.Starred) for e in (*target.elts, *value.elts))
+        if not starred and len(target.elts) == len(value.elts):
+            for part, part_value in zip(target.elts, value.elts):
+                _bind_aliases(scope, part, part_value)
 
 
 def _parameters(args: ast.arguments) -> Iterator[str]:
@@ -198,11 +220,35 @@ class LazyScope:
         return frozenset(self.scope.imports) | frozenset(self.scope.others)
 
 
+def _rebound_anywhere(module: ast.AST) -> frozenset[str]:
+    """Names that ``global``, ``nonlocal`` or ``:=`` may bind somewhere in the module: scope
+    walks do not see those bindings (nor which scope they land in), so such a name is never
+    taken for an alias."""
+    names: set[str] = set()
+    for node in ast.walk(module):
+        if isinstance(node, (ast.Global, ast.Nonlocal)):
+            names.update(node.names)
+        elif isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
+            names.add(node.target.id)
+    return frozenset(names)
+
+
+_PARTIALS = frozenset({"functools.partial"})
+_MAX_ALIAS_DEPTH = 8
+
+
 class Resolver:
-    """Resolves names against a stack of scopes, innermost last."""
+    """Resolves names against a stack of scopes, innermost last.
+
+    ``wraps`` says which qualified names a ``functools.partial`` alias stands for (the entry
+    points, set by ``ExecutorNames``): ``task = functools.partial(ct.electron, ...)`` resolves
+    to ``covalent.electron``, a partial of anything else to nothing.
+    """
 
     def __init__(self, module: ast.Module) -> None:
         self.stack: list[LazyScope] = [LazyScope(module, "module")]
+        self.wraps: Callable[[str], bool] = lambda qualname: False
+        self._rebound: frozenset[str] | None = None
 
     def push(self, node: ast.AST, kind: str) -> LazyScope:
         self.stack.append(LazyScope(node, kind))
@@ -231,40 +277,76 @@ class Resolver:
             return None
         return origin + dot + rest
 
-    def resolve_name(self, name: str, _depth: int = 0) -> str | None:
-        innermost = len(self.stack) - 1
-        for index in range(innermost, 0, -1):
-            if self.stack[index].kind == "class" and index != innermost:
+    def resolve_name(self, name: str) -> str | None:
+        index = self._binder(name, len(self.stack) - 1)
+        origin = self._origin(name, index, 0)
+        if origin is not None or index > 0:
+            return origin
+        return self._star_origin(name) or name
+
+    def _star_origin(self, name: str) -> str | None:
+        """``covalent.electron`` for ``electron`` from ``from covalent import *``."""
+        module = self.module
+        star = name in _COVALENT_STAR_NAMES and "covalent" in module.star_imports
+        return f"covalent.{name}" if star and not module.binds(name) else None
+
+    def _binder(self, name: str, top: int) -> int:
+        """The index of the scope ``name`` resolves in, seen from the scope at ``top``: the
+        innermost function or class that binds it (class bodies only as the innermost), else
+        the module (0)."""
+        for index in range(top, 0, -1):
+            if self.stack[index].kind == "class" and index != top:
                 continue  # class bodies are not enclosing scopes for nested code
             scope = self.stack[index].scope
             if name in scope.declared_global:
-                break
+                return 0
             if scope.binds(name):
-                origins = scope.imports.get(name)
-                return origins[0] if origins else None
-        return self._in_module(name, _depth)
+                return index
+        return 0
 
-    def _in_module(self, name: str, depth: int) -> str | None:
-        module = self.module
-        origins = module.imports.get(name)
+    def _origin(self, name: str, index: int, depth: int) -> str | None:
+        """What ``name``, bound in the scope at ``index``, was imported as or is an alias of;
+        None for any other binding."""
+        scope = self.stack[index].scope
+        origins = scope.imports.get(name)
         if origins:
             return origins[0]
-        alias = module.aliases.get(name)
-        if alias is not None and module.others.get(name, 0) == 1 and depth < 8:
-            resolved = self._resolve_alias(alias, depth + 1)
-            if resolved is not None:
-                return resolved
-        star = name in _COVALENT_STAR_NAMES and "covalent" in module.star_imports
-        if star and not module.binds(name):
-            return f"covalent.{name}"
-        return name
+        value = scope.aliases.get(name)
+        if value is None or depth >= _MAX_ALIAS_DEPTH or scope.others.get(name, 0) != 1:
+            return None
+        unknown_star = [m for m in scope.star_imports if m != "covalent"]
+        if unknown_star or (name in _COVALENT_STAR_NAMES and scope.star_imports):
+            return None
+        if isinstance(value, ast.Call):
+            origin = self._partial_of(value, index, depth + 1)
+        else:
+            origin = self._chain_origin(value, index, depth + 1)
+        # Last, as it walks the whole module (once): only for an alias of an import.
+        return origin if origin is not None and not self._rebound_elsewhere(name) else None
 
-    def _resolve_alias(self, value: ast.expr, depth: int) -> str | None:
+    def _rebound_elsewhere(self, name: str) -> bool:
+        if self._rebound is None:
+            self._rebound = _rebound_anywhere(self.stack[0].node)
+        return name in self._rebound
+
+    def _chain_origin(self, value: ast.expr, index: int, depth: int) -> str | None:
+        """A dotted value's qualified name, as the scope at ``index`` sees it, when its first
+        name is an import or an alias there (the alias's own scope and those around it)."""
         dotted = dotted_name(value)
         if dotted is None:
             return None
         head, dot, rest = dotted.partition(".")
-        if head in self.module.imports or head in self.module.aliases:
-            origin = self._in_module(head, depth)
-            return None if origin is None else origin + dot + rest
-        return None
+        binder = self._binder(head, index)
+        origin = self._origin(head, binder, depth)
+        if origin is None and binder == 0:
+            origin = self._star_origin(head)
+        return None if origin is None else origin + dot + rest
+
+    def _partial_of(self, call: ast.Call, index: int, depth: int) -> str | None:
+        """``functools.partial(entry, ...)``: the entry point it wraps, else None."""
+        if self._chain_origin(call.func, index, depth) not in _PARTIALS:
+            return None
+        wrapped = self._chain_origin(call.args[0], index, depth)
+        if wrapped is None and isinstance(call.args[0], ast.Call):
+            wrapped = self._partial_of(call.args[0], index, depth + 1)
+        return wrapped if wrapped is not None and self.wraps(wrapped) else None

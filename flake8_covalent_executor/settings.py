@@ -28,11 +28,21 @@ class Settings:
         """Byte strings of which a file must contain one to be worth parsing."""
         return _prefilter_tokens(self.extra_entry_points)
 
+    def executor_tokens(self) -> tuple[bytes, ...]:
+        """The last parts of the extra executors' names: with CVX003 on, a file holding
+        one of them may build an executor without the text "xecutor"."""
+        return _last_parts(self.extra_executors)
+
 
 @functools.lru_cache(maxsize=8)
 def _prefilter_tokens(entry_points: frozenset[str]) -> tuple[bytes, ...]:
-    names = {name.rpartition(".")[2] for name in entry_points}
-    return (b"covalent", *sorted(name.encode() for name in names if name))
+    return (b"covalent", *_last_parts(entry_points))
+
+
+@functools.lru_cache(maxsize=8)
+def _last_parts(names: frozenset[str]) -> tuple[bytes, ...]:
+    last = {name.rpartition(".")[2] for name in names}
+    return tuple(sorted(name.encode("utf-8") for name in last if name))
 
 
 def _clean(names: Iterable[str]) -> frozenset[str]:

@@ -259,10 +259,10 @@ class SiteFinder(_Traversal):
         self.generic_visit(node)
 
     def _check_entry_point(self, node: ast.Call) -> None:
-        keywords = self.names.entry_keywords(node.func)
+        entry_node, keywords = self.names.entry_call(node)
         if not keywords:
             return
-        entry = dotted_name(node.func) or self.resolver.resolve(node.func) or ""
+        entry = dotted_name(entry_node) or self.resolver.resolve(entry_node) or ""
         for kw in node.keywords:
             if kw.arg in keywords:
                 for ctor, conditional, whole in self.names.constructions(kw.value):

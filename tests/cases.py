@@ -1265,24 +1265,6 @@ case(
 )
 
 case(
-    "partial_decorator_shares_one",
-    """
-    import functools
-
-    import covalent as ct
-    from covalent.executor import LocalExecutor
-
-    local_task = functools.partial(ct.electron, executor=LocalExecutor())
-
-
-    @local_task
-    def a():
-        return 1
-    """,
-    notes="one executor for every use of local_task: already shared",
-)
-
-case(
     "file_level_noqa",
     """
     # flake8: noqa
@@ -2014,4 +1996,532 @@ case(
         '\t\tlog_stdout="b.log",\n\t\tlog_stderr="b.err"\n\t\t           "r",\n'
         "\t)\n\t@ct.electron(\n\t\texecutor=_local_executor_2,\n\t)\n\tdef b():\n\t\treturn 2\n"
     ),
+)
+
+
+# --- aliases of entry points, and identifiers Python normalises (#11) -------------------------
+# An alias counts only when its scope binds it once and nothing rebinds it (global, nonlocal,
+# := anywhere, another assignment, a loop target, del): else nothing is reported.
+case(
+    "alias_annotated",
+    """
+    from typing import Any
+
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+    task: Any = ct.electron
+
+
+    @task(executor=LocalExecutor())
+    def step():
+        return 1
+    """,
+    "9:16 CVX001",
+    after="""
+    from typing import Any
+
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+    task: Any = ct.electron
+
+
+    _local_executor = LocalExecutor()
+
+
+    @task(executor=_local_executor)
+    def step():
+        return 1
+    """,
+)
+
+case(
+    "alias_tuple_unpacking",
+    """
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+    el, lat = ct.electron, ct.lattice
+
+
+    @el(executor=LocalExecutor())
+    def step(x):
+        return x + 1
+
+
+    @lat(executor=LocalExecutor(), workflow_executor=LocalExecutor())
+    def flow(x=1):
+        return step(x)
+    """,
+    "7:14 CVX001",
+    "12:15 CVX001",
+    "12:50 CVX001",
+    after="""
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+    el, lat = ct.electron, ct.lattice
+
+
+    _local_executor = LocalExecutor()
+
+
+    @el(executor=_local_executor)
+    def step(x):
+        return x + 1
+
+
+    @lat(executor=_local_executor, workflow_executor=_local_executor)
+    def flow(x=1):
+        return step(x)
+    """,
+)
+
+case(
+    "alias_chained_assignment",
+    """
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+    task = job = ct.electron
+
+
+    @job(executor=LocalExecutor(log_stdout="job.log"))
+    def step():
+        return 1
+    """,
+    "7:15 CVX001",
+    after="""
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+    task = job = ct.electron
+
+
+    _local_executor = LocalExecutor(log_stdout="job.log")
+
+
+    @job(executor=_local_executor)
+    def step():
+        return 1
+    """,
+)
+
+case(
+    "alias_function_local",
+    """
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+
+    def make_step():
+        electron = ct.electron
+
+        @electron(executor=LocalExecutor())
+        def step():
+            return 1
+
+        return step
+
+
+    step = make_step()
+    """,
+    "8:24 CVX002",
+    left_alone=(("8:24 CVX002", "unsafe fix (it moves construction to import time)"),),
+    unsafe_left_alone=(),
+    unsafe_after="""
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+
+    _local_executor = LocalExecutor()
+
+
+    def make_step():
+        electron = ct.electron
+
+        @electron(executor=_local_executor)
+        def step():
+            return 1
+
+        return step
+
+
+    step = make_step()
+    """,
+)
+
+# The fixer judges what runs between two sites with the module's names only: a call of the
+# class-body alias is a call it cannot see into, so the second site keeps its own executor.
+case(
+    "alias_class_body",
+    """
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+
+    class Steps:
+        task = ct.electron
+
+        @task(executor=LocalExecutor())
+        def load():
+            return 1
+
+        @task(executor=LocalExecutor())
+        def count():
+            return 2
+    """,
+    "8:20 CVX001",
+    "12:20 CVX001",
+    after="""
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+
+    _local_executor = LocalExecutor()
+
+
+    class Steps:
+        task = ct.electron
+
+        @task(executor=_local_executor)
+        def load():
+            return 1
+
+        @task(executor=LocalExecutor())
+        def count():
+            return 2
+    """,
+    left_alone=(("12:20 CVX001", "a call (task()) runs between"),),
+)
+
+# functools.partial of an entry point: the executor built in the partial is built inline in
+# that entry point (shown as written inside the partial), and fix shares it like any other.
+case(
+    "alias_partial_inline",
+    """
+    import functools
+
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+    local_task = functools.partial(ct.electron, executor=LocalExecutor())
+
+
+    @local_task
+    def a():
+        return 1
+
+
+    @ct.electron(executor=LocalExecutor())
+    def b():
+        return 2
+    """,
+    "6:54 CVX001",
+    "14:23 CVX001",
+    after="""
+    import functools
+
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+    _local_executor = LocalExecutor()
+
+    local_task = functools.partial(ct.electron, executor=_local_executor)
+
+
+    @local_task
+    def a():
+        return 1
+
+
+    @ct.electron(executor=_local_executor)
+    def b():
+        return 2
+    """,
+)
+
+case(
+    "alias_partial_from_import_decorator",
+    """
+    from functools import partial
+
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+
+    @partial(ct.electron, executor=LocalExecutor(log_stdout="a.log"))
+    def a():
+        return 1
+    """,
+    "7:32 CVX001",
+    after="""
+    from functools import partial
+
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+
+    _local_executor = LocalExecutor(log_stdout="a.log")
+
+
+    @partial(ct.electron, executor=_local_executor)
+    def a():
+        return 1
+    """,
+)
+
+# A name bound once to a partial of an entry point is an entry point too: calling it with an
+# executor overrides the partial's.
+case(
+    "alias_partial_called",
+    """
+    import functools
+
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+    shared = LocalExecutor()
+    task = functools.partial(ct.electron, executor=shared)
+
+
+    @task(executor=LocalExecutor(log_stdout="heavy.log"))
+    def heavy():
+        return 1
+
+
+    @task
+    def light():
+        return 2
+    """,
+    "10:16 CVX001",
+    "10:16 CVX003",
+    after="""
+    import functools
+
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+    shared = LocalExecutor()
+    task = functools.partial(ct.electron, executor=shared)
+
+
+    _local_executor = LocalExecutor(log_stdout="heavy.log")
+
+
+    @task(executor=_local_executor)
+    def heavy():
+        return 1
+
+
+    @task
+    def light():
+        return 2
+    """,
+)
+
+case(
+    "alias_partial_in_function",
+    """
+    import functools
+
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+
+    def make_task():
+        return functools.partial(ct.electron, executor=LocalExecutor())
+
+
+    task = make_task()
+
+
+    @task
+    def a():
+        return 1
+    """,
+    "8:52 CVX002",
+    left_alone=(("8:52 CVX002", "unsafe fix (it moves construction to import time)"),),
+    unsafe_left_alone=(),
+    unsafe_after="""
+    import functools
+
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+
+    _local_executor = LocalExecutor()
+
+
+    def make_task():
+        return functools.partial(ct.electron, executor=_local_executor)
+
+
+    task = make_task()
+
+
+    @task
+    def a():
+        return 1
+    """,
+)
+
+case(
+    "alias_partial_of_something_else",
+    """
+    import functools
+
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+    log = functools.partial(print, executor=LocalExecutor())
+    run = ct.electron
+    """,
+    notes="a partial of print is no entry point",
+)
+
+case(
+    "alias_rebound",
+    """
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+    task = ct.electron
+    task = ct.lattice
+    job = ct.electron
+    job = None if False else job
+    el, *rest = ct.electron, ct.lattice
+
+
+    @task(executor=LocalExecutor())
+    def a():
+        return 1
+
+
+    @job(executor=LocalExecutor())
+    def b():
+        return 2
+
+
+    @el(executor=LocalExecutor())
+    def c():
+        return 3
+    """,
+    notes="bound twice, or by starred unpacking: not known to be the entry point",
+)
+
+case(
+    "alias_rebound_where_the_scope_walk_does_not_look",
+    """
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+    task = ct.electron
+    job = ct.electron
+
+
+    def use_print():
+        global task
+        task = print
+
+
+    if (job := ct.electron):
+        pass
+
+
+    @task(executor=LocalExecutor())
+    def a():
+        return 1
+
+
+    @job(executor=LocalExecutor())
+    def b():
+        return 2
+
+
+    def make():
+        electron = ct.electron
+        for electron in (ct.lattice,):
+            pass
+
+        @electron(executor=LocalExecutor())
+        def c():
+            return 3
+
+        return c
+    """,
+    notes="rebound by global, by :=, by a loop target: not flagged",
+)
+
+case(
+    "alias_of_a_parameter",
+    """
+    from covalent.executor import LocalExecutor
+
+
+    def register(ct, fn):
+        electron = ct.electron
+
+        @electron(executor=LocalExecutor())
+        def wrapped():
+            return fn()
+
+        return wrapped
+    """,
+    notes="ct is a parameter here, so its electron is not Covalent's",
+)
+
+# Python reads identifiers in NFKC form: "executor" spelt with a fullwidth "e" (U+FF45) is the
+# keyword "executor", and a fullwidth "ct" is the name ct.
+case(
+    "fullwidth_keyword",
+    """
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+
+    @ct.electron(\uff45xecutor=LocalExecutor())
+    def step():
+        return 1
+    """,
+    "5:25 CVX001",
+    after="""
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+
+    _local_executor = LocalExecutor()
+
+
+    @ct.electron(\uff45xecutor=_local_executor)
+    def step():
+        return 1
+    """,
+)
+
+case(
+    "fullwidth_module_and_names",
+    """
+    import \uff43ovalent as ct
+    from \uff43ovalent.executor import LocalExecutor
+
+
+    @\uff43\uff54.electron(executor=LocalExecutor())
+    def step():
+        return 1
+    """,
+    "5:27 CVX001",
+    after="""
+    import \uff43ovalent as ct
+    from \uff43ovalent.executor import LocalExecutor
+
+
+    _local_executor = LocalExecutor()
+
+
+    @\uff43\uff54.electron(executor=_local_executor)
+    def step():
+        return 1
+    """,
 )

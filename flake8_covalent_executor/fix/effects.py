@@ -196,7 +196,7 @@ class Effects:
             return not self.module.binds(func.id) and not self.module.star_imports
         if isinstance(func, ast.Name) and func.id in self.functions:
             return self._inert_function(func.id)
-        if self.names.entry_keywords(func):
+        if self.names.entry_call(call)[1]:  # an entry point, or a functools.partial of one
             return True
         return self.names.is_covalent(func)
 
