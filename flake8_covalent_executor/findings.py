@@ -81,6 +81,17 @@ class Site:
     def col(self) -> int:
         return self.node.col_offset
 
+    @property
+    def end_line(self) -> int:
+        """Where the whole constructing call ends (its closing parenthesis)."""
+        return self.node.end_lineno or self.node.lineno
+
+    @property
+    def end_col(self) -> int:
+        """Just past the call's closing parenthesis, 0-based, as ``col``."""
+        end = self.node.end_col_offset
+        return end if end is not None else self.node.col_offset
+
 
 @dataclass(frozen=True, eq=False)
 class Finding:
@@ -93,6 +104,8 @@ class Finding:
     not_fixable_because: Text | None = None
     line: int = 0  # where it is reported; the site's own line unless relocated
     col: int = 0
+    end_line: int = 0  # where the constructing call ends (the site's)
+    end_col: int = 0
 
     @classmethod
     def at(
@@ -105,7 +118,17 @@ class Finding:
     ) -> Finding:
         """The finding of ``rule`` at ``site``, its message filled with ``fields``."""
         text = Text(rule.template, fields)
-        return cls(rule, site, text, applicability, reason, site.line, site.col)
+        return cls(
+            rule,
+            site,
+            text,
+            applicability,
+            reason,
+            site.line,
+            site.col,
+            site.end_line,
+            site.end_col,
+        )
 
     @property
     def code(self) -> str:

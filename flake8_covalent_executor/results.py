@@ -24,10 +24,21 @@ class Reported:
     col: int
     message: str
     fix: str | None
+    # The end of the whole constructing call: ``span`` lines below ``line`` (kept relative,
+    # so that a notebook moving ``line`` into its cell moves the end with it), at ``end_col``.
+    span: int = 0
+    end_col: int = 0
 
     @classmethod
     def of(cls, finding: Finding, name_line: LineNamer = plain_line) -> Reported:
-        return cls(finding.code, finding.line, finding.col, finding.render(name_line), finding.fix)
+        span = max(finding.end_line - finding.line, 0)
+        end_col = finding.end_col if span or finding.end_col > finding.col else finding.col
+        message = finding.render(name_line)
+        return cls(finding.code, finding.line, finding.col, message, finding.fix, span, end_col)
+
+    @property
+    def end_line(self) -> int:
+        return self.line + self.span
 
 
 @dataclass(frozen=True)
@@ -57,6 +68,9 @@ class FileResult(Generic[Item]):
 @dataclass
 class CheckResult(FileResult[Reported]):
     """What ``check`` found in one file."""
+
+    # With ``--show-source``: the physical line of each finding, as flake8 shows it.
+    sources: list[str] | None = None
 
     @property
     def findings(self) -> list[Reported]:

@@ -7,6 +7,7 @@ import ast
 import functools
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -85,6 +86,19 @@ def check(
     *args: str, cwd: Path | None = None, stdin: bytes | None = None
 ) -> subprocess.CompletedProcess[str]:
     return run(["flake8_covalent_executor", "check", *args], cwd=cwd, stdin=stdin)
+
+
+# Lines that only report what a run did: check's closing line, fix's "fixed:" lines and its
+# summary. What else is on stderr is errors, notes and sites left alone.
+REPORTING = re.compile(
+    r"All checks passed!$|Found \d+ findings?\b|(fixed|would fix): .* \(\d+ sites?\)$"
+    r"|\d+ files? (would be )?rewritten, "
+)
+
+
+def messages(result: subprocess.CompletedProcess[str]) -> list[str]:
+    """stderr's lines without those that only report what the run did (``REPORTING``)."""
+    return [line for line in result.stderr.splitlines() if not REPORTING.match(line)]
 
 
 def output(result: subprocess.CompletedProcess[str]) -> str:

@@ -76,11 +76,15 @@ class Ran:
 
     @property
     def messages(self) -> list[str]:
-        """stderr without the summary line fix always ends with."""
+        """stderr without the lines that only report what the run did (check's closing line,
+        fix's summary and fixed: lines)."""
         return [line for line in self.stderr.splitlines() if not _SUMMARY.match(line)]
 
 
-_SUMMARY = re.compile(r"\d+ files? (would be )?rewritten, ")
+_SUMMARY = re.compile(
+    r"\d+ files? (would be )?rewritten, |All checks passed!$|Found \d+ findings?\b"
+    r"|(fixed|would fix): .* \(\d+ sites?\)$"
+)
 
 
 def run_cli(

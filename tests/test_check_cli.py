@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 from cases import CASES
-from conftest import check, flake8, output, run
+from conftest import check, flake8, messages, output, run
+
+from flake8_covalent_executor.rules import REPOSITORY
 
 BY_ID = {case.id: case for case in CASES}
 ALL_THREE = textwrap.dedent("""\
@@ -47,7 +49,10 @@ def test_unparseable_file_is_named_and_others_still_checked(tmp_path: Path) -> N
     dirty = write(tmp_path / "dirty.py", BY_ID["seed_not_recommended"].source)
     result = check(str(broken), str(dirty))
     assert result.returncode == 2, output(result)
-    assert result.stderr == f"{broken}: syntax error (line 2): '(' was never closed\n"
+    assert result.stderr.splitlines() == [
+        f"{broken}: syntax error (line 2): '(' was never closed",
+        "Found 2 findings in 1 file (2 fixable with fix); 1 file skipped with errors",
+    ]
     assert result.stdout.count("CVX001") == 2, output(result)
 
 
@@ -61,9 +66,7 @@ def test_unreadable_inputs(tmp_path: Path, make: str) -> None:
         target.symlink_to(tmp_path / "gone.py")
     result = check(str(target) if make != "directory_named_py" else str(target / "x.py"))
     assert result.returncode == 2, output(result)
-    assert len(result.stderr.splitlines()) == 1 and "Traceback" not in result.stderr, output(
-        result
-    )
+    assert len(messages(result)) == 1 and "Traceback" not in result.stderr, output(result)
 
 
 def test_directory_named_like_a_file_is_walked(tmp_path: Path) -> None:
@@ -110,6 +113,11 @@ def test_json_format(tmp_path: Path) -> None:
         (11, 37, "CVX003", None),
     ]
     assert all(r["filename"] == str(path) and r["message"].startswith(r["code"]) for r in rows)
+    # the whole constructing call, up to its closing parenthesis (end column exclusive)
+    assert [(r["end_line"], r["end_column"]) for r in rows] == [(5, 56), (11, 70), (11, 70)]
+    assert [r["url"] for r in rows] == [
+        f"{REPOSITORY}/blob/main/flake8_covalent_executor/rule_docs/{r['code']}.md" for r in rows
+    ]
 
 
 def test_github_format(tmp_path: Path) -> None:
@@ -118,7 +126,9 @@ def test_github_format(tmp_path: Path) -> None:
     assert result.returncode == 1, output(result)
     first = result.stdout.splitlines()[0]
     escaped = str(path).replace(",", "%2C")
-    assert first.startswith(f"::error file={escaped},line=10,col=23,title=CVX001::CVX001 ")
+    assert first.startswith(
+        f"::error file={escaped},line=10,col=23,endLine=10,endColumn=38,title=CVX001::CVX001 "
+    )
 
 
 SELECTIONS = [
@@ -140,7 +150,7 @@ def test_selection_matches_flake8(tmp_path: Path, flags: tuple[str, ...]) -> Non
     path = write(tmp_path / "all.py", ALL_THREE)
     ours, flake8_run = check(*flags, str(path)), flake8(*flags, str(path))
     theirs = "".join(line + "\n" for line in flake8_run.stdout.splitlines() if ": CVX" in line)
-    assert ours.stderr == "" and flake8_run.stderr == "", (output(ours), output(flake8_run))
+    assert messages(ours) == [] and flake8_run.stderr == "", (output(ours), output(flake8_run))
     assert ours.stdout == theirs
 
 

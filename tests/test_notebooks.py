@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from cases import CASES, Case
-from conftest import ROOT, check, option_groups, output, run
+from conftest import ROOT, check, messages, option_groups, output, run
 
 from flake8_covalent_executor.notebook import load, virtual_module
 
@@ -103,7 +103,7 @@ SITE = "@ct.electron(executor=LocalExecutor())\ndef task():\n    return 1\n"
 # -- check ---------------------------------------------------------------------------------------
 def test_seed_notebook_is_checked_by_cell() -> None:
     result = check("--isolated", str(SEED))
-    assert result.returncode == 1 and result.stderr == "", output(result)
+    assert result.returncode == 1 and messages(result) == [], output(result)
     assert [line.split(": ")[0] for line in result.stdout.splitlines()] == [
         f"{SEED}:cell_1:7:23",
         f"{SEED}:cell_1:11:23",
@@ -161,9 +161,9 @@ def test_magics_do_not_break_parsing_and_a_bad_cell_is_skipped() -> None:
         "cell_8:6:23",
         "cell_10:1:23",
     ]
-    assert (
-        result.stderr == f"{MAGICS}:cell_7: skipped: syntax error (line 2): '(' was never closed\n"
-    )
+    assert messages(result) == [
+        f"{MAGICS}:cell_7: skipped: syntax error (line 2): '(' was never closed"
+    ]
 
 
 @pytest.mark.parametrize(

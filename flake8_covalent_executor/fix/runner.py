@@ -89,19 +89,39 @@ def run_fix(
 
 
 def unified_diff(result: FixResult, encoding: str = "utf-8") -> str:
+    """The change as ``git diff`` writes it, so that ``git apply`` takes it: ``a/`` and ``b/``
+    before a relative path, which is normalised (``./x.py`` is ``x.py``: ``fix --diff .``)."""
     old = python_lines(result.old.decode(encoding, "replace"))
     new = python_lines((result.new or b"").decode(encoding, "replace"))
-    absolute = result.path.startswith("/")
-    before, after = (result.path,) * 2 if absolute else (f"a/{result.path}", f"b/{result.path}")
+    path = diff_path(result.path)
+    absolute = path.startswith("/")
+    before, after = (path,) * 2 if absolute else (f"a/{path}", f"b/{path}")
     return "".join(difflib.unified_diff(old, new, before, after))
+
+
+def diff_path(path: str) -> str:
+    """``path`` as a diff names it: without ``./`` or ``..`` steps that can be dropped, with
+    forward slashes."""
+    if os.path.isabs(path):
+        return path.replace(os.sep, "/")
+    return os.path.normpath(path).replace(os.sep, "/")
+
+
+def fixed_line(result: FixResult, write: bool) -> str | None:
+    """``fixed: path (N sites)`` for a file fix rewrote (``would fix:`` when it writes
+    nothing), as Ruff's --show-fixes names them; None when it changed nothing."""
+    if result.new is None:
+        return None
+    verb = "fixed" if write else "would fix"
+    return f"{verb}: {result.path} ({result.fixed} site{'s' * (result.fixed != 1)})"
 
 
 class Progress:
     """A one-line counter on a terminal, for long runs; silent otherwise."""
 
-    def __init__(self, count: Callable[[], int]) -> None:
+    def __init__(self, count: Callable[[], int], enabled: bool = True) -> None:
         """``count`` gives the number of files; it is called only on a terminal."""
-        self.total = count() if sys.stderr.isatty() else 0
+        self.total = count() if enabled and sys.stderr.isatty() else 0
         self.enabled = self.total >= 200
         self.done = 0
 
