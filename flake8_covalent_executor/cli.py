@@ -217,10 +217,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def options_from(args: argparse.Namespace) -> Options:
     """Command-line values over the config files' (see config.py), checked; prints the
-    configuration's hints once."""
+    configuration's hints once (not under --quiet)."""
     cli = {key: getattr(args, key, None) for key in KEYS}
     resolved = resolve(gather(cli, args.config, args.isolated), args.stdin_filename)
-    for hint in resolved.hints:
+    for hint in () if getattr(args, "quiet", False) else resolved.hints:
         sys.stderr.write(f"{PROG}: {hint}\n")
     return resolved.options
 
