@@ -67,8 +67,8 @@ PENDING: dict[tuple[str, str], str] = {
     ): _REWRITE,
 }
 SANDBOX_IGNORE = shutil.ignore_patterns(
-    ".git", ".ci-venv", ".venv", "*.egg-info", "__pycache__", ".*_cache", "build", "dist",
-    ".venvs",
+    ".git", ".ci-venv", ".venv", ".venvs", ".nox", ".tox", "*.egg-info", "__pycache__",
+    ".*_cache", "build", "dist",
 )  # fmt: skip
 
 
