@@ -68,7 +68,7 @@ PENDING: dict[tuple[str, str], str] = {
 }
 SANDBOX_IGNORE = shutil.ignore_patterns(
     ".git", ".ci-venv", ".venv", ".venvs", ".nox", ".tox", "*.egg-info", "__pycache__",
-    ".*_cache", "build", "dist",
+    ".*_cache", ".hypothesis", "build", "dist",
 )  # fmt: skip
 
 
