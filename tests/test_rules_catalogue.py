@@ -11,6 +11,7 @@ from conftest import ROOT
 
 from flake8_covalent_executor.rules import (
     FIXABLE,
+    REPOSITORY,
     RULES,
     Applicability,
     Rule,
@@ -19,7 +20,9 @@ from flake8_covalent_executor.rules import (
 
 
 @pytest.mark.parametrize(
-    "page, docs", [("README.md", ""), ("docs/index.md", "../")], ids=["readme", "index"]
+    "page, docs",
+    [("README.md", REPOSITORY + "/blob/main/"), ("docs/index.md", "../")],
+    ids=["readme", "index"],
 )
 def test_the_rule_tables_are_the_catalogues(page: str, docs: str) -> None:
     text = (ROOT / page).read_text(encoding="utf-8")
