@@ -51,21 +51,7 @@ FENCE = re.compile(r"^(?P<indent>\s*)(?P<fence>```+|~~~+)\s*(?P<lang>[\w-]*)")
 MARKER = re.compile(r"<!--\s*docs-test:(?P<body>.*?)-->")
 SKIP = re.compile(r"^\s*skip\s*\((?P<reason>.*)\)\s*$")
 EXITS = re.compile(r"\s#\s*exits\s+(?P<status>\d+)\b")
-# Docs written under a rewrite in flight: a block listed here must fail (strict xfail), and an
-# entry whose block is gone fails too, so the list only ever shrinks. Key: (page, first command).
-_REWRITE = "docs/configuration.md is being rewritten (#12): add `# exits 1` to these commands"
-PENDING: dict[tuple[str, str], str] = {
-    ("docs/configuration.md", "flake8 --extend-select CVX003 src/"): _REWRITE,
-    (
-        "docs/configuration.md",
-        "flake8 --covalent-extra-entry-points=labtools.workflows.job,step \\\n"
-        "       --covalent-extra-executors=labtools.compute.gpu_node src/",
-    ): _REWRITE,
-    (
-        "docs/configuration.md",
-        "flake8-covalent-executor check src/            # --jobs auto: one process per core",
-    ): _REWRITE,
-}
+PENDING: dict[tuple[str, str], str] = {}
 SANDBOX_IGNORE = shutil.ignore_patterns(
     ".git", ".ci-venv", ".venv", ".venvs", ".nox", ".tox", "*.egg-info", "__pycache__",
     ".*_cache", ".hypothesis", "build", "dist",
@@ -299,10 +285,11 @@ def block_param(block: Block) -> object:
 
 @pytest.mark.parametrize("block", [block_param(block) for block in BLOCKS])
 def test_the_block_runs_as_shown(block: Block, tmp_path: Path) -> None:
+    """A block's commands run in order in one copy of the repo, as a reader runs them."""
     test_no_block_runs_the_suite_or_a_benchmark()
-    for number, command in enumerate(block.commands()):
-        cwd = sandbox(tmp_path / str(number))
-        problem = run_command(command, cwd, environment(tmp_path / str(number)))
+    cwd, env = sandbox(tmp_path), environment(tmp_path)
+    for command in block.commands():
+        problem = run_command(command, cwd, env)
         if problem is not None:
             pytest.fail(f"{block.id}\n{problem}", pytrace=False)
 
