@@ -1,7 +1,8 @@
 """The test matrix. ``nox`` runs the fast tier (tests/matrix.py's FAST_TIER, without Covalent
 and without the tests marked slow) on every supported Python, the versions pyproject.toml's
 classifiers name; ``nox -t others`` only on those other than the one nox runs on (what
-.ci/run does after the full suite); ``nox -s tests`` the full suite, the README's command.
+.ci/run does after the full suite); ``nox -s tests`` the full suite, the README's command;
+``nox -t semantic`` (not by default) the semantic tier, with Covalent 0.240.0, on each.
 
 Each interpreter is found by tests/matrix.py's lookup: ``$CVX_PYTHON_3_X`` if set, else
 ``python3.X`` on PATH, else ``~/.pyenv/versions/3.X.*/bin/python``. A supported version that
@@ -48,8 +49,26 @@ def _fast_session(version: str) -> None:
         session.run("python", "-m", "pytest", *matrix.FAST_TIER_ARGS, *session.posargs)
 
 
+def _semantic_session(version: str) -> None:
+    interpreter = matrix.find_interpreter(version)
+
+    @nox.session(
+        name=f"semantic-{version}",
+        python=interpreter,
+        venv_backend="venv" if interpreter else "none",
+        tags=["semantic"],
+        default=False,
+    )
+    def semantic(session: nox.Session) -> None:
+        if interpreter is None:
+            session.error(_missing(version))
+        session.install(".[test-fast,covalent]")
+        session.run("python", "-m", "pytest", *matrix.SEMANTIC_TIER_ARGS, *session.posargs)
+
+
 for _version in matrix.supported_versions():
     _fast_session(_version)
+    _semantic_session(_version)
 
 
 @nox.session(default=False)

@@ -31,6 +31,8 @@ FAST_TIER = (
     "tests/test_python_versions.py",
 )
 FAST_TIER_ARGS = ("-m", "not slow", *FAST_TIER)
+# The semantic tier: the case table's befores and afters imported under Covalent 0.240.0.
+SEMANTIC_TIER_ARGS = ("-m", "not slow", "tests/test_semantics.py", "tests/test_hazards.py")
 
 _CLASSIFIER = re.compile(r'"Programming Language :: Python :: (3\.\d+)"')
 

@@ -50,6 +50,11 @@ def test_every_setting_names_the_oldest_supported_version() -> None:
     assert PYPROJECT["tool"]["mypy"]["python_version"] == OLDEST
 
 
+def test_the_readme_states_the_range() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"Python {OLDEST} to {SUPPORTED[-1]}, each tested." in readme
+
+
 def test_this_interpreter_is_a_supported_version() -> None:
     """Each run of the suite (the full one on the main version, the fast tier on the others)
     runs on a version the package says it supports."""
