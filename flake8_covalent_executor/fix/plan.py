@@ -269,6 +269,14 @@ def anchor_statement(tree: ast.Module, chain: Chain, depth: int) -> tuple[ast.st
     return anchor, getattr(parent, "lineno", 0)
 
 
+def previous_statement(tree: ast.Module, chain: Chain, depth: int) -> ast.stmt | None:
+    """The statement just before the anchor in its block (None when it starts the block)."""
+    anchor = chain.statements[depth]
+    block = _block_of(chain.statements[depth - 1] if depth else tree, anchor)
+    index = _index_in(block, anchor)
+    return block[index - 1] if index else None
+
+
 def _preceding(tree: ast.Module, chain: Chain, depth: int) -> list[ast.stmt]:
     """Statements that run before the anchor: earlier ones in its block and in each outer one."""
     before: list[ast.stmt] = []
