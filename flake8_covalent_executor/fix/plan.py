@@ -81,7 +81,8 @@ class ModuleIndex:
     """What planning needs from the whole module, gathered in one walk: the statements
     around every call, every name bound or used anywhere (new names must avoid them all),
     how often each name is bound (a mutation, ``name.attr = ...``, counts as two), and the
-    names used other than as the executor of a call (``executor=name``)."""
+    names used other than as the executor of a call (``executor=name``, or in a list or
+    tuple there)."""
 
     def __init__(self, tree: ast.Module) -> None:
         self.chains: dict[ast.Call, Chain] = {}
@@ -94,12 +95,8 @@ class ModuleIndex:
         while stack:
             node, statements, fields = stack.pop()
             value = getattr(node, "value", None)
-            if (
-                type(node) is ast.keyword
-                and node.arg in _EXECUTOR_KEYWORDS
-                and type(value) is ast.Name
-            ):
-                self._passed.add(value)
+            if type(node) is ast.keyword and node.arg in _EXECUTOR_KEYWORDS:
+                self._passed.update(_passed_names(value))
             self._note(node)
             for name in node._fields:
                 value = getattr(node, name, None)
@@ -149,6 +146,16 @@ class ModuleIndex:
                 if isinstance(captured, str):
                     self.names.add(captured)
                     self._bound(captured)
+
+
+def _passed_names(value: object) -> list[ast.Name]:
+    """The names an executor keyword's value passes on as executors: the name itself, or
+    each name in a list or tuple of them (``executor=[_local_executor, "dask"]``)."""
+    if type(value) is ast.Name:
+        return [value]
+    if type(value) in (ast.List, ast.Tuple):
+        return [item for item in getattr(value, "elts", []) if type(item) is ast.Name]
+    return []
 
 
 # Node types that never carry a ``name`` of their own: no need to look.
