@@ -1999,3 +1999,68 @@ case(
         "\t)\n\n\t@ct.electron(\n\t\texecutor=_local_executor_2,\n\t)\n\tdef b():\n\t\treturn 2\n"
     ),
 )
+
+# --- fix, then fix --unsafe-fixes (#12) ---------------------------------------------------------
+case(
+    "unsafe_site_reuses_the_binding_after_its_function",
+    """
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+
+    def make(fn):
+        return ct.electron(fn, executor=LocalExecutor())
+
+
+    @ct.electron(executor=LocalExecutor())
+    def a():
+        return 1
+
+
+    b = make(len)
+    """,
+    "6:37 CVX002",
+    "9:23 CVX001",
+    after="""
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+
+    def make(fn):
+        return ct.electron(fn, executor=LocalExecutor())
+
+
+    _local_executor = LocalExecutor()
+
+
+    @ct.electron(executor=_local_executor)
+    def a():
+        return 1
+
+
+    b = make(len)
+    """,
+    unsafe_after="""
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+
+    def make(fn):
+        return ct.electron(fn, executor=_local_executor)
+
+
+    _local_executor = LocalExecutor()
+
+
+    @ct.electron(executor=_local_executor)
+    def a():
+        return 1
+
+
+    b = make(len)
+    """,
+    left_alone=(("6:37 CVX002", "unsafe fix"),),
+    unsafe_left_alone=(),
+    notes="The unsafe site reuses the binding the safe fix makes after its function, as a "
+    "second run would: nothing between the def and the binding can call make().",
+)

@@ -7,6 +7,7 @@ what ``fix --unsafe-fixes`` gives."""
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 import subprocess
@@ -19,6 +20,7 @@ from cases import CASES, Case
 from conftest import case_options, output, run
 
 from flake8_covalent_executor.api import fix_source
+from flake8_covalent_executor.fix import plan as plan_module
 from flake8_covalent_executor.fix.layout import DEFAULT_LINE_LENGTH, line_length_for
 
 FLAKE8_FOR_BLACK = "--extend-ignore=E203,E704,W503,W504"  # what black's docs tell flake8
@@ -323,19 +325,71 @@ def test_fix_then_unsafe_fix_is_unsafe_fix(case: Case) -> None:
     assert both.decode() == case.fixed_unsafe
 
 
+def _with_a_function(case: Case, call: str, first: bool) -> str:
+    """The case with a function that builds ``call`` inline (an unsafe site) added after its
+    imports (``first``) or at its end, and called at module level at the end."""
+    function = f"\n\ndef _later(fn):\n    return ct.electron(fn, executor={call})\n\n"
+    lines = case.source.splitlines(keepends=True)
+    body = ast.parse(case.source).body
+    imports = [s for s in body if isinstance(s, (ast.Import, ast.ImportFrom))]
+    end = imports[-1].end_lineno or 0 if imports else 0
+    if first:
+        text = "".join(lines[:end]) + function + "".join(lines[end:])
+    else:
+        text = case.source + function
+    return text + "\n_t = _later(len)\n"
+
+
+def _combinations() -> list[tuple[Case, str]]:
+    """Each case that imports covalent as ct, with each one-line call it builds inline."""
+    found = []
+    for case in CASES:
+        if "import covalent as ct\n" not in case.source:
+            continue
+        try:
+            tree = ast.parse(case.source)
+        except SyntaxError:
+            continue
+        calls = {
+            ast.get_source_segment(case.source, n)
+            for n in ast.walk(tree)
+            if isinstance(n, ast.Call) and n.lineno == n.end_lineno
+        }
+        for call in sorted(c for c in calls if c and "Executor(" in c and "\n" not in c):
+            found.append((case, call))
+    return found
+
+
+@pytest.mark.parametrize("first", [True, False], ids=["function_first", "function_last"])
+def test_fix_then_unsafe_fix_with_a_function_added(first: bool) -> None:
+    """Every case, with a function building one of its executors inline added before or
+    after its sites: the two routes give the same file."""
+    differ, combinations = [], _combinations()
+    assert len(combinations) >= 50
+    for case, call in combinations:
+        options, source = case_options(case.options), _with_a_function(case, call, first)
+        data = source.encode()
+        one = fix_source(data, "a.py", options, unsafe=True)
+        safe = fix_source(data, "a.py", options).new or data
+        two = fix_source(safe, "a.py", options, unsafe=True)
+        if (one.new or data) != (two.new or safe) or one.error or two.error:
+            differ.append((case.id, call))
+    assert differ == []
+
+
 SAFE_THEN_UNSAFE = textwrap.dedent(
     """\
     import covalent as ct
     from covalent.executor import LocalExecutor
 
 
+    def make(fn):
+        return ct.electron(fn, executor=LocalExecutor())
+
+
     @ct.electron(executor=[LocalExecutor(), "dask"])
     def a():
         return 1
-
-
-    def make(fn):
-        return ct.electron(fn, executor=LocalExecutor())
 
 
     b = make(len)
@@ -344,8 +398,9 @@ SAFE_THEN_UNSAFE = textwrap.dedent(
 
 
 def test_the_second_run_reuses_the_binding_the_first_made(tmp_path: Path) -> None:
-    """The real command, in two steps and in one: the same file, one shared instance (the
-    first run's binding is only ever passed as an executor, here inside a list)."""
+    """The real command, in two steps and in one: the same file, one shared instance. The
+    first run's binding is only ever passed as an executor (here inside a list), and it is
+    bound after ``make``, which nothing calls before it is bound."""
     one, two = tmp_path / "one.py", tmp_path / "two.py"
     one.write_text(SAFE_THEN_UNSAFE)
     two.write_text(SAFE_THEN_UNSAFE)
@@ -356,3 +411,29 @@ def test_the_second_run_reuses_the_binding_the_first_made(tmp_path: Path) -> Non
     assert second.returncode == 1, output(second)
     assert two.read_text() == one.read_text()
     assert one.read_text().count("= LocalExecutor()") == 1
+    assert "def make(fn):\n    return ct.electron(fn, executor=_local_executor)" in one.read_text()
+
+
+CALLED_BEFORE = SAFE_THEN_UNSAFE.replace("\n\n@ct.electron", "\n\nc = make(len)\n\n\n@ct.electron")
+
+
+def test_a_function_called_before_the_binding_gets_its_own() -> None:
+    """``make`` runs before the binding the safe fix makes: reusing it would be a NameError,
+    so the unsafe fix binds its own instance before ``make``, by either route."""
+    data = CALLED_BEFORE.encode()
+    one = fix_source(data, "a.py", unsafe=True).new or b""
+    two = fix_source(fix_source(data, "a.py").new or b"", "a.py", unsafe=True).new
+    assert one == two
+    assert "_local_executor_2 = LocalExecutor()\n\n\ndef make(fn):\n" in one.decode()
+    assert "return ct.electron(fn, executor=_local_executor_2)" in one.decode()
+
+
+def test_the_checks_catch_a_reuse_before_the_binding(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the planner told that anything may stand between (a planner bug), the checks on
+    the new code (fix/verify.py, which judge for themselves) leave the site alone."""
+    monkeypatch.setattr(plan_module, "runs_nothing", lambda statement: True)
+    result = fix_source(CALLED_BEFORE.encode(), "a.py", unsafe=True)
+    assert [item.reason for item in result.skipped] == [
+        "_local_executor is used where it may not be bound yet"
+    ]
+    assert "executor=LocalExecutor())" in (result.new or b"").decode()

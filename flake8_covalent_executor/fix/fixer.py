@@ -154,7 +154,7 @@ def _verify(
             raise Unverified(f"the fix would not parse ({error})") from None
         after = _analyze(new_source, filename, options).findings
         check_fixed_findings_gone(before, after, plan)
-        check_equivalent(plan.tree, new_tree, plan)
-        check_sound(plan.tree, new_tree, plan, Effects(new_tree, options.settings))
+        replaced = check_equivalent(plan.tree, new_tree, plan)
+        check_sound(plan.tree, new_tree, plan, Effects(new_tree, options.settings), replaced)
     except Unverified as problem:
         raise SourceError(f"{problem}; left alone") from None
