@@ -1,7 +1,7 @@
 """Fixed code passes the formatters and linters a team runs, where the code did before: real
 ``ruff check --preview --select E,W,I`` (isort's I001 and pycodestyle's blank-line rules,
-E302-E306, are preview rules in Ruff), pycodestyle through flake8, ``ruff format`` and
-``black``, each run once over a directory of files (issue #12). Also: the line length comes
+E302-E306, are preview rules in Ruff), pycodestyle through flake8, ``ruff format``,
+``black`` and ``isort --profile=black``, each run once over a directory of files (#12). Also: the line length comes
 from the project's config (``fix/layout.py``), and ``fix`` then ``fix --unsafe-fixes`` gives
 what ``fix --unsafe-fixes`` gives."""
 
@@ -52,6 +52,7 @@ def _unclean(directory: Path, length: int = DEFAULT_LINE_LENGTH) -> dict[str, li
         (*ruff, "--output-format=concise", *files),
         ("ruff", "format", "--isolated", f"--line-length={length}", "--check", *files),
         ("black", "--check", *py),
+        ("isort", "--profile=black", f"--line-length={length}", "--check-only", *py),
         ("flake8", "--isolated", "--select=E,W", FLAKE8_FOR_BLACK, f"--max-line-length={length}"),
     ]
     checks[-1] = (*checks[-1], *py)

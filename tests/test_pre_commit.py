@@ -59,7 +59,7 @@ def test_check_hook_fails_on_findings(repo: Path, tmp_path: Path) -> None:
 
 # The recommended order (docs/ruff.md, "Hook order"): fix first, then the linters and
 # formatters, so that what they do to the fixed code is in the same commit. All hooks are
-# local and run the tools installed next to this interpreter: no network.
+# local and run the tools installed next to this interpreter (the test extra): no network.
 RECOMMENDED_ORDER = f"""\
 repos:
   - repo: local
@@ -82,6 +82,11 @@ repos:
       - id: black
         name: black
         entry: {sys.executable} -m black
+        language: system
+        types: [python]
+      - id: isort
+        name: isort
+        entry: {sys.executable} -m isort --profile=black
         language: system
         types: [python]
 """
@@ -119,6 +124,7 @@ def test_the_recommended_hook_order_converges_in_one_commit(tmp_path: Path) -> N
         "ruff-check": "Passed",
         "ruff-format": "Passed",
         "black": "Passed",
+        "isort": "Passed",
     }, first.stdout
     _git(repo, "add", ".")
     second = _run_hooks(repo, tmp_path / "home")
