@@ -1,9 +1,9 @@
 """Fixed code passes the formatters and linters a team runs, where the code did before: real
 ``ruff check --preview --select E,W,I`` (isort's I001 and pycodestyle's blank-line rules,
 E302-E306, are preview rules in Ruff), pycodestyle through flake8, ``ruff format``,
-``black`` and ``isort --profile=black``, each run once over a directory of files (#12). Also: the line length comes
-from the project's config (``fix/layout.py``), and ``fix`` then ``fix --unsafe-fixes`` gives
-what ``fix --unsafe-fixes`` gives."""
+``black`` and ``isort --profile=black``, each run once over a directory of files (#12).
+Also: the line length comes from the project's config (``fix/layout.py``), and ``fix`` then
+``fix --unsafe-fixes`` gives what ``fix --unsafe-fixes`` gives."""
 
 from __future__ import annotations
 
@@ -303,12 +303,15 @@ def test_the_nearest_config_wins_and_the_walk_stops_at_the_project_root(tmp_path
 
 
 def test_the_fix_command_reads_the_line_length(tmp_path: Path) -> None:
+    """From the project's config; ``--isolated`` (no config files) keeps the default, 88."""
     project = _write(
         tmp_path / "project", {".git": b"", "pyproject.toml": "[tool.ruff]\nline-length = 120\n"}
     )
     path = project / "flow.py"
     path.write_text(MODULES["wrapped_arguments"])
-    result = run(["flake8_covalent_executor", "fix", "--isolated", str(path)])
+    isolated = run(["flake8_covalent_executor", "fix", "--isolated", "--diff", str(path)])
+    assert f"+_local_executor = LocalExecutor(\n+    {LONG_ARGS}\n+)\n" in isolated.stdout
+    result = run(["flake8_covalent_executor", "fix", str(path)])
     assert result.returncode == 1, output(result)
     assert f"_local_executor = LocalExecutor({LONG_ARGS})\n" in path.read_text()
     assert _unclean(project, length=120) == {}

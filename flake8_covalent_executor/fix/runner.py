@@ -27,6 +27,7 @@ class FixMode:
     write: bool = True
     diff: bool = False
     unsafe: bool = False
+    read_config: bool = True  # the line length from the project's config (not --isolated)
 
 
 def fix_path(path: str, display: str, options: Options, mode: FixMode) -> FixResult:
@@ -64,7 +65,8 @@ def _fixed(
 def _fix_file(path: str, display: str, options: Options, mode: FixMode) -> FixResult:
     data = read_input(path)
     # the line length of the project's formatter (fix/layout.py), found from the file
-    result = _fixed(data, display, options, mode.unsafe, line_length_for(display))
+    length = line_length_for(display) if mode.read_config else DEFAULT_LINE_LENGTH
+    result = _fixed(data, display, options, mode.unsafe, length)
     if result.new is not None and mode.write and path != "-":
         write_atomically(path, data, result.new)
     return result
