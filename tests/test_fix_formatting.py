@@ -136,6 +136,14 @@ MODULES = {
     + "\n\n@ct.electron(\n    executor=ct.executor.LocalExecutor(\n"
     + f'        {LONG_ARGS}\n    ),\n    deps_pip=ct.DepsPip(packages=["numpy"]),\n)\n'
     + "def a():\n    return 1\n",
+    # a conditional value over 88 columns: in parentheses, split before ``if`` and ``else``
+    "conditional_value": "import os\n\n"
+    + HEAD.replace("LocalExecutor", "DaskExecutor, LocalExecutor")
+    + '\nON_CLUSTER = "SLURM_JOB_ID" in os.environ\n\n\n@ct.electron(\n    executor=(\n'
+    + '        LocalExecutor(log_stdout="/scratch/project/logs/stdout.txt")\n'
+    + "        if ON_CLUSTER\n"
+    + '        else DaskExecutor(address="tcp://scheduler:8786")\n    )\n)\n'
+    + "def a():\n    return 1\n",
     # --unsafe-fixes: out of a function, after the imports
     "out_of_a_function": HEAD
     + "\n\ndef make(fn):\n    return ct.electron(fn, executor=LocalExecutor())\n",
@@ -181,6 +189,15 @@ def test_how_a_long_binding_is_wrapped() -> None:
         f"_local_executor = ct.executor.LocalExecutor(\n    {LONG_ARGS}\n)\n\n\n@ct.electron(\n"
         "    executor=_local_executor,\n    deps_pip="
     ) in (fixed["dotted_callee_and_other_arguments"] or b"").decode()
+
+
+def test_how_a_long_conditional_value_is_wrapped() -> None:
+    fixed = fix_source(MODULES["conditional_value"].encode(), "a.py").new or b""
+    assert (
+        '_executor = (\n    LocalExecutor(log_stdout="/scratch/project/logs/stdout.txt")\n'
+        '    if ON_CLUSTER\n    else DaskExecutor(address="tcp://scheduler:8786")\n)\n'
+    ) in fixed.decode()
+    assert "@ct.electron(executor=(_executor))\ndef a():" in fixed.decode()  # both keep them
 
 
 def test_a_longer_line_length_keeps_the_binding_on_one_line() -> None:

@@ -218,10 +218,13 @@ def _binding_text(
     ``_laid_out``)."""
     node = group.model.site.target
     prefix = indent + group.name.encode("ascii") + b" = "
+    laid = None
     if group.commented is None and isinstance(node, ast.Call):
         laid = _laid_out(lines, node, prefix, indent, ending, line_length)
-        if laid is not None:
-            return laid + ending
+    elif group.commented is None and isinstance(node, ast.IfExp):
+        laid = _conditional_laid_out(lines, node, prefix, indent, ending, line_length)
+    if laid is not None:
+        return laid + ending
     return prefix + _call_text(lines, node, indent) + ending
 
 
@@ -261,6 +264,60 @@ def _laid_out(
         each = "".join(f"{inner}{part},{newline}" for part in parts)
         laid = f"{head}{func}({newline}{each}{outer})"
     return laid.encode(lines.encoding)
+
+
+def _conditional_laid_out(
+    lines: _Lines, node: ast.IfExp, prefix: bytes, indent: bytes, ending: bytes, length: int
+) -> bytes | None:
+    """A conditional value as black lays it out: on one line when it fits in ``length``, else
+    in parentheses, on one line of its own when it fits there, else split before its ``if``
+    and its ``else``. None (as written) when it is on one line and fits, cannot be put on
+    one line (see ``_flattened``), or is not indented with spaces."""
+    try:
+        head = prefix.decode(lines.encoding)
+        text = _segment(lines, node).decode(lines.encoding)
+    except UnicodeDecodeError:
+        return None
+    several = "\n" in text
+    flat = _flattened(text) if several else text
+    if flat is None or indent.strip(b" "):
+        return None
+    if _display_width(head + flat) <= length:
+        return (head + flat).encode(lines.encoding) if several else None
+    text, parts = flat, _conditional_parts(flat)
+    if parts is None:
+        return None
+    newline, outer = ending.decode("ascii"), indent.decode("ascii")
+    inner = outer + "    "
+    if _display_width(inner + text) <= length:
+        body = f"{inner}{text}{newline}"
+    else:
+        value, test, other = parts
+        body = f"{inner}{value}{newline}{inner}if {test}{newline}{inner}else {other}{newline}"
+    return f"{head}({newline}{body}{outer})".encode(lines.encoding)
+
+
+def _conditional_parts(text: str) -> tuple[str, str, str] | None:
+    """``a if c else b`` as its three parts, as written; None when it does not tokenize, or
+    holds a comment."""
+    depth = 0
+    cuts: list[int] = []  # where its ``if`` and its ``else`` start
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type == tokenize.COMMENT:
+                return None
+            depth += (token.string in _OPENING) - (token.string in _CLOSING_TEXT)
+            wanted = "if" if not cuts else "else"
+            if depth == 0 and token.type == tokenize.NAME and token.string == wanted:
+                cuts.append(token.start[1])
+                if len(cuts) == 2:
+                    break
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        return None
+    if len(cuts) != 2:
+        return None
+    first, second = cuts
+    return text[:first].strip(), text[first + 2 : second].strip(), text[second + 4 :].strip()
 
 
 def _segment(lines: _Lines, node: ast.expr) -> bytes:
