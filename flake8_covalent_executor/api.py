@@ -28,10 +28,16 @@ def check_source(data: bytes, filename: str, options: Options | None = None) -> 
 
 
 def fix_source(
-    data: bytes, filename: str, options: Options | None = None, unsafe: bool = False
+    data: bytes,
+    filename: str,
+    options: Options | None = None,
+    unsafe: bool = False,
+    line_length: int = 88,
 ) -> FixResult:
     """``fix`` on one file's bytes: the verified new bytes (``new``, None when unchanged) and
-    each finding left alone with its reason. Writes nothing."""
+    each finding left alone with its reason. Writes nothing. A new binding longer than
+    ``line_length`` is wrapped as black and ``ruff format`` wrap it (88 is their default;
+    the ``fix`` command reads the project's, see ``fix.layout``)."""
     from .fix.runner import fix_bytes
 
-    return fix_bytes(data, filename, options or Options(), unsafe)
+    return fix_bytes(data, filename, options or Options(), unsafe, line_length)

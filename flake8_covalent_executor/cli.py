@@ -278,7 +278,12 @@ def _fix(args: argparse.Namespace) -> int:
     from .fix.runner import FixMode, Progress, Tally, run_fix
 
     options = options_from(args)
-    mode = FixMode(write=not (args.diff or args.check), diff=args.diff, unsafe=args.unsafe_fixes)
+    mode = FixMode(
+        write=not (args.diff or args.check),
+        diff=args.diff,
+        unsafe=args.unsafe_fixes,
+        read_config=not args.isolated,
+    )
     jobs = args.jobs or cpu_count()
     paths = list(args.paths)
     progress = Progress(

@@ -198,7 +198,6 @@ case(
     import covalent as ct
     from covalent.executor import LocalExecutor
 
-
     _local_executor = LocalExecutor(log_stdout="/tmp/task_1.txt")
 
 
@@ -231,7 +230,6 @@ case(
     after="""
     import covalent
 
-
     _local_executor = covalent.executor.LocalExecutor()
 
 
@@ -258,7 +256,6 @@ case(
     import covalent as cov
     from covalent.executor import DaskExecutor
 
-
     _dask_executor = DaskExecutor()
 
 
@@ -284,7 +281,6 @@ case(
     from covalent import electron as el
     from covalent import executor as ex
 
-
     _local_executor = ex.LocalExecutor(workdir="/scratch")
 
 
@@ -307,7 +303,6 @@ case(
     "4:23 CVX001",
     after="""
     import covalent as ct
-
 
     _local_executor = ct.executor.LocalExecutor()
 
@@ -333,7 +328,6 @@ case(
     after="""
     import covalent as ct
     from covalent.executor.executor_plugins.dask import DaskExecutor
-
 
     _dask_executor = DaskExecutor(scheduler_address="tcp://127.0.0.1:8786")
 
@@ -392,7 +386,6 @@ case(
     from covalent import *
     from covalent.executor import LocalExecutor
 
-
     _local_executor = LocalExecutor()
 
 
@@ -448,7 +441,6 @@ case(
     after="""
     import covalent as ct
     from covalent.executor import LocalExecutor
-
 
     _local_executor = LocalExecutor()
 
@@ -542,7 +534,6 @@ case(
     import covalent as ct
     from covalent.executor import DaskExecutor, LocalExecutor
 
-
     _local_executor = LocalExecutor()
 
 
@@ -634,7 +625,6 @@ case(
     import covalent as ct
     import covalent_ssh_plugin as ssh
 
-
     _ssh_executor = ssh.SSHExecutor(username="me", hostname="node1")
 
 
@@ -657,7 +647,6 @@ case(
     "4:22 CVX001",
     after="""
     import covalent_cloud as cc
-
 
     _cloud_executor = cc.CloudExecutor(num_cpus=2, memory="8GB")
 
@@ -712,7 +701,6 @@ case(
     after="""
     import covalent as ct
     from covalent.executor import LocalExecutor
-
 
     _local_executor = LocalExecutor()
 
@@ -772,7 +760,6 @@ case(
     after="""
     import covalent as ct
     from myorg.compute import ClusterExecutor
-
 
     _cluster_executor = ClusterExecutor(queue="short")
 
@@ -850,6 +837,7 @@ case(
 
     if sys.platform == "linux":
         _local_executor = LocalExecutor()
+
         @ct.electron(executor=_local_executor)
         def a():
             return 1
@@ -916,7 +904,6 @@ case(
     unsafe_after="""
     import covalent as ct
     from covalent.executor import DaskExecutor
-
 
     _dask_executor = DaskExecutor()
 
@@ -1113,7 +1100,6 @@ case(
     from covalent.executor import LocalExecutor
     from labtools.workflows import job
 
-
     _local_executor = LocalExecutor()
 
 
@@ -1139,7 +1125,6 @@ case(
     after="""
     import covalent as ct
     from labtools.compute import gpu_node
-
 
     _gpu_node_executor = gpu_node(gpus=1)
 
@@ -1316,7 +1301,6 @@ case(
     import covalent as ct
     from covalent.executor import LocalExecutor
 
-
     _local_executor = LocalExecutor()
 
 
@@ -1449,7 +1433,6 @@ case(
     import covalent as ct
     from covalent.executor import LocalExecutor
 
-
     _local_executor = LocalExecutor()
 
 
@@ -1496,7 +1479,6 @@ case(
     after="""
     import covalent as ct
     from covalent.executor import LocalExecutor
-
 
     _local_executor = LocalExecutor(  # the login node
         log_stdout="out.log",  # rotated nightly
@@ -1650,7 +1632,6 @@ case(
     import covalent as ct
     from covalent.executor import LocalExecutor
 
-
     _local_executor = ct.executor.LocalExecutor(log_stdout="a.log", workdir="/w")
 
 
@@ -1685,6 +1666,8 @@ case(
 
     # %%
     _local_executor = LocalExecutor()
+
+
     @ct.electron(executor=_local_executor)
     def a():
         return 1
@@ -1740,7 +1723,6 @@ case(
     import covalent as ct
     from covalent.executor import LocalExecutor
 
-
     _local_executor = LocalExecutor()
 
 
@@ -1755,6 +1737,7 @@ case(
     if True:
         # %% a cell of its own
         _local_executor_2 = LocalExecutor()
+
         # about the lattice
         @ct.lattice(executor=_local_executor_2, workflow_executor=(
             _local_executor_2  # the same, with a comment after it
@@ -1779,7 +1762,7 @@ case(
     "a, b = False, True\n\n\n"
     "def dec(f):\n    return f\n\n\n"
     "if a:\n    @dec\n    def x():\n        pass\n"
-    "if b:\n    _local_executor = LocalExecutor()\n"
+    "if b:\n    _local_executor = LocalExecutor()\n\n"
     "\f    @ct.electron(executor=_local_executor)\n    def y():\n        pass\n",
 )
 
@@ -1951,6 +1934,7 @@ case(
             log_stdout="a.log",
             log_stderr="a.err",
         )
+
         @ct.electron(
             executor=_local_executor,
         )
@@ -1987,14 +1971,14 @@ case(
     "13:12 CVX001",
     "13:12 CVX003",
     after=(
-        "import covalent as ct\nfrom covalent import executor\n\n\n"
+        "import covalent as ct\nfrom covalent import executor\n\n"
         "_local_executor = (executor\n"
         '             .LocalExecutor(log_stdout="a.log"))\n\n\n'
         "@ct.electron(executor=_local_executor)\n"
         "def a():\n    return 1\n\n\n"
         "if True:\n\t_local_executor_2 = executor.LocalExecutor(\n"
         '\t\tlog_stdout="b.log",\n\t\tlog_stderr="b.err"\n\t\t           "r",\n'
-        "\t)\n\t@ct.electron(\n\t\texecutor=_local_executor_2,\n\t)\n\tdef b():\n\t\treturn 2\n"
+        "\t)\n\n\t@ct.electron(\n\t\texecutor=_local_executor_2,\n\t)\n\tdef b():\n\t\treturn 2\n"
     ),
 )
 
@@ -2134,7 +2118,6 @@ case(
     import covalent as ct
     from covalent.executor import LocalExecutor
 
-
     _local_executor = LocalExecutor()
 
 
@@ -2177,7 +2160,6 @@ case(
     after="""
     import covalent as ct
     from covalent.executor import LocalExecutor
-
 
     _local_executor = LocalExecutor()
 
@@ -2261,7 +2243,6 @@ case(
 
     import covalent as ct
     from covalent.executor import LocalExecutor
-
 
     _local_executor = LocalExecutor(log_stdout="a.log")
 
@@ -2349,7 +2330,6 @@ case(
 
     import covalent as ct
     from covalent.executor import LocalExecutor
-
 
     _local_executor = LocalExecutor()
 
@@ -2490,7 +2470,6 @@ case(
     import covalent as ct
     from covalent.executor import LocalExecutor
 
-
     _local_executor = LocalExecutor()
 
 
@@ -2516,7 +2495,6 @@ case(
     import \uff43ovalent as ct
     from \uff43ovalent.executor import LocalExecutor
 
-
     _local_executor = LocalExecutor()
 
 
@@ -2524,4 +2502,70 @@ case(
     def step():
         return 1
     """,
+)
+
+
+# --- fix, then fix --unsafe-fixes (#12) ---------------------------------------------------------
+case(
+    "unsafe_site_reuses_the_binding_after_its_function",
+    """
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+
+    def make(fn):
+        return ct.electron(fn, executor=LocalExecutor())
+
+
+    @ct.electron(executor=LocalExecutor())
+    def a():
+        return 1
+
+
+    b = make(len)
+    """,
+    "6:37 CVX002",
+    "9:23 CVX001",
+    after="""
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+
+    def make(fn):
+        return ct.electron(fn, executor=LocalExecutor())
+
+
+    _local_executor = LocalExecutor()
+
+
+    @ct.electron(executor=_local_executor)
+    def a():
+        return 1
+
+
+    b = make(len)
+    """,
+    unsafe_after="""
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+
+    def make(fn):
+        return ct.electron(fn, executor=_local_executor)
+
+
+    _local_executor = LocalExecutor()
+
+
+    @ct.electron(executor=_local_executor)
+    def a():
+        return 1
+
+
+    b = make(len)
+    """,
+    left_alone=(("6:37 CVX002", "unsafe fix"),),
+    unsafe_left_alone=(),
+    notes="The unsafe site reuses the binding the safe fix makes after its function, as a "
+    "second run would: nothing between the def and the binding can call make().",
 )

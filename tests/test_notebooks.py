@@ -353,7 +353,7 @@ def test_fix_leaves_cells_with_magics_and_other_cells_byte_for_byte(tmp_path: Pa
     assert [n for n, (a, b) in enumerate(zip(old, new), start=1) if a != b] == [8, 10]
     # cell 7 (skipped, it does not parse) binds _local_executor: the new name avoids it
     assert source_of(new[7]).startswith(
-        "_local_executor_2 = LocalExecutor()\n@ct.electron(executor=_local_executor_2)\n"
+        "_local_executor_2 = LocalExecutor()\n\n\n@ct.electron(executor=_local_executor_2)\n"
     )
     assert source_of(new[9]).startswith("@ct.electron(executor=_local_executor_2)\n")
     again = fix(str(path))
@@ -387,8 +387,11 @@ def test_cells_with_crlf_get_crlf_lines(tmp_path: Path) -> None:
     again = fix(str(path))
     assert again.returncode == 1, output(again)
     source = json.loads(path.read_bytes())["cells"][0]["source"]
-    assert source[2:4] == [
+    assert source[2:7] == [  # the blank lines I001 and E302 want are CRLF too
+        "\r\n",
         "_local_executor = LocalExecutor()\r\n",
+        "\r\n",
+        "\r\n",
         "@ct.electron(executor=_local_executor)\r\n",
     ]
 

@@ -83,7 +83,7 @@ def test_a_binding_in_another_block_is_caught() -> None:
     case = next(c for c in CASES if c.id == "form_feed_before_a_decorator_in_a_block")
     source = Source.from_bytes(case.source.encode())
     plan = plan_fix(source, "ff.py", Options(), unsafe=False)
-    binding = b"    _local_executor = LocalExecutor()\n\f"
+    binding = b"    _local_executor = LocalExecutor()\n\n\f"
     assert binding in case.fixed.encode()
     moved = case.fixed.encode().replace(binding, b"\f")
     moved = moved.replace(b"    @dec\n", b"    _local_executor = LocalExecutor()\n    @dec\n")
@@ -111,8 +111,8 @@ def test_a_site_still_found_is_caught() -> None:
 @pytest.mark.parametrize(
     "bad_rewrite",
     [
-        lambda source, plan: source.data + b"\nthis is not python(\n",
-        lambda source, plan: source.data.replace(b"def task_1", b"def task_one"),
+        lambda source, plan, *_: source.data + b"\nthis is not python(\n",
+        lambda source, plan, *_: source.data.replace(b"def task_1", b"def task_one"),
     ],
     ids=["does_not_parse", "not_equivalent"],
 )

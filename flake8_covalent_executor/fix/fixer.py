@@ -12,6 +12,7 @@ from ..rules import FIXABLE
 from ..source import Source, SourceError
 from . import splice
 from .effects import Effects
+from .layout import DEFAULT_LINE_LENGTH
 from .plan import Plan, Planner
 from .verify import Unverified, check_equivalent, check_fixed_findings_gone, check_sound
 
@@ -76,37 +77,48 @@ def fix_module(
     unsafe: bool,
     hold: Hold = _hold_nothing,
     reserved: Collection[str] = (),
+    line_length: int = DEFAULT_LINE_LENGTH,
 ) -> ModuleFix:
-    """Compute and verify the fixed bytes of one module. A group of sites whose rewrite
-    fails a check is left alone with the reason, and the others are still fixed. Raises
-    SourceError when the module cannot be read or rewritten at all."""
+    """Compute and verify the fixed bytes of one module; a new binding is laid out to fit in
+    ``line_length`` (see ``splice``). A group of sites whose rewrite fails a check is left
+    alone with the reason, and the others are still fixed. Raises SourceError when the
+    module cannot be read or rewritten at all."""
     report = _analyze(source, filename, options)
     plan = _plan(report, source, options, unsafe, hold, reserved)
     if not plan.groups:
         return ModuleFix(skipped=plan.skipped)
+    job = _Job(source, report.findings, filename, options, line_length)
     new: bytes | None
     try:
         try:
-            new = _rewrite(source, plan, report.findings, filename, options)
+            new = _rewrite(job, plan)
         except SourceError:  # find the groups that fail alone, fix the rest
-            plan, new = _without_failing_groups(source, plan, report.findings, filename, options)
+            plan, new = _without_failing_groups(job, plan)
     except RecursionError:
         raise SourceError("too deeply nested to rewrite; left alone") from None
     return ModuleFix(new, len(plan.fixed), plan.skipped)
 
 
-def _rewrite(
-    source: Source, plan: Plan, before: list[Finding], filename: str, options: Options
-) -> bytes:
+@dataclass(frozen=True)
+class _Job:
+    """What rewriting one module needs besides the plan: its source and findings, its
+    name and options, and the line length new bindings are laid out for."""
+
+    source: Source
+    before: list[Finding]
+    filename: str
+    options: Options
+    line_length: int
+
+
+def _rewrite(job: _Job, plan: Plan) -> bytes:
     """The plan applied and verified. Raises SourceError (Unverified: a check said no)."""
-    new = splice.apply_plan(source, plan)
-    _verify(before, new, filename, options, plan)
+    new = splice.apply_plan(job.source, plan, job.line_length)
+    _verify(job.before, new, job.filename, job.options, plan)
     return new
 
 
-def _without_failing_groups(
-    source: Source, plan: Plan, before: list[Finding], filename: str, options: Options
-) -> tuple[Plan, bytes | None]:
+def _without_failing_groups(job: _Job, plan: Plan) -> tuple[Plan, bytes | None]:
     """Add the groups one at a time, keeping each with which the rewrite still passes every
     check; each one dropped is left alone with the check's reason."""
     kept = replace(plan, groups=[], skipped=list(plan.skipped))
@@ -114,7 +126,7 @@ def _without_failing_groups(
     for group in plan.groups:
         trial = replace(kept, groups=[*kept.groups, group])
         try:
-            new = _rewrite(source, trial, before, filename, options)
+            new = _rewrite(job, trial)
         except SourceError as problem:
             reason = Text("{problem}", {"problem": _reason(problem)})
             kept.skipped += [(finding, reason) for finding in group.findings]
@@ -142,7 +154,7 @@ def _verify(
             raise Unverified(f"the fix would not parse ({error})") from None
         after = _analyze(new_source, filename, options).findings
         check_fixed_findings_gone(before, after, plan)
-        check_equivalent(plan.tree, new_tree, plan)
-        check_sound(plan.tree, new_tree, plan, Effects(new_tree, options.settings))
+        replaced = check_equivalent(plan.tree, new_tree, plan)
+        check_sound(plan.tree, new_tree, plan, Effects(new_tree, options.settings), replaced)
     except Unverified as problem:
         raise SourceError(f"{problem}; left alone") from None

@@ -10,14 +10,24 @@ from ..notebook import Notebook, load, virtual_module
 from ..results import FixResult, LeftAlone
 from ..source import Source, SourceError
 from .fixer import fix_module
+from .layout import DEFAULT_LINE_LENGTH
 
 
-def fix_notebook(data: bytes, filename: str, options: Options, unsafe: bool) -> FixResult:
-    """Compute and verify a notebook's fixed bytes. Raises SourceError."""
+def fix_notebook(
+    data: bytes,
+    filename: str,
+    options: Options,
+    unsafe: bool,
+    line_length: int = DEFAULT_LINE_LENGTH,
+) -> FixResult:
+    """Compute and verify a notebook's fixed bytes (new bindings laid out to fit in
+    ``line_length``). Raises SourceError."""
     notebook = load(data)
     module = virtual_module(notebook, prefilter=options)
     source = Source.from_bytes(module.data)
-    fixed = fix_module(source, filename, options, unsafe, module.hold, module.reserved)
+    fixed = fix_module(
+        source, filename, options, unsafe, module.hold, module.reserved, line_length
+    )
     located = [(module.locate(finding), reason) for finding, reason in fixed.skipped]
     result = FixResult(
         filename,

@@ -81,7 +81,8 @@ class ModuleIndex:
     """What planning needs from the whole module, gathered in one walk: the statements
     around every call, every name bound or used anywhere (new names must avoid them all),
     how often each name is bound (a mutation, ``name.attr = ...``, counts as two), and the
-    names used other than as the executor of a call (``executor=name``)."""
+    names used other than as the executor of a call (``executor=name``, or in a list or
+    tuple there)."""
 
     def __init__(self, tree: ast.Module) -> None:
         self.chains: dict[ast.Call, Chain] = {}
@@ -90,16 +91,15 @@ class ModuleIndex:
         self.other_uses: set[str] = set()
         self.in_fstring: set[ast.Call] = set()  # calls inside an f-string
         self._passed: set[ast.Name] = set()  # ``executor=name``: the name is only passed on
+        self.passed: set[ast.AST] = set()  # every value passed so, names or not
         stack: list[tuple[ast.AST, tuple[ast.stmt, ...], tuple[str, ...]]] = [(tree, (), ())]
         while stack:
             node, statements, fields = stack.pop()
             value = getattr(node, "value", None)
-            if (
-                type(node) is ast.keyword
-                and node.arg in _EXECUTOR_KEYWORDS
-                and type(value) is ast.Name
-            ):
-                self._passed.add(value)
+            if type(node) is ast.keyword and node.arg in _EXECUTOR_KEYWORDS:
+                passed = _passed_values(value)
+                self.passed.update(passed)
+                self._passed.update(n for n in passed if type(n) is ast.Name)
             self._note(node)
             for name in node._fields:
                 value = getattr(node, name, None)
@@ -149,6 +149,14 @@ class ModuleIndex:
                 if isinstance(captured, str):
                     self.names.add(captured)
                     self._bound(captured)
+
+
+def _passed_values(value: object) -> list[ast.AST]:
+    """What an executor keyword's value passes on as executors: the value itself, or each
+    item of a list or tuple of them (``executor=[_local_executor, "dask"]``)."""
+    if type(value) in (ast.List, ast.Tuple):
+        return list(getattr(value, "elts", []))
+    return [value] if isinstance(value, ast.AST) else []
 
 
 # Node types that never carry a ``name`` of their own: no need to look.
@@ -269,6 +277,14 @@ def anchor_statement(tree: ast.Module, chain: Chain, depth: int) -> tuple[ast.st
     return anchor, getattr(parent, "lineno", 0)
 
 
+def previous_statement(tree: ast.Module, chain: Chain, depth: int) -> ast.stmt | None:
+    """The statement just before the anchor in its block (None when it starts the block)."""
+    anchor = chain.statements[depth]
+    block = _block_of(chain.statements[depth - 1] if depth else tree, anchor)
+    index = _index_in(block, anchor)
+    return block[index - 1] if index else None
+
+
 def _preceding(tree: ast.Module, chain: Chain, depth: int) -> list[ast.stmt]:
     """Statements that run before the anchor: earlier ones in its block and in each outer one."""
     before: list[ast.stmt] = []
@@ -311,14 +327,17 @@ def _star_import(statements: list[ast.stmt]) -> bool:
     return any(isinstance(s, ast.ImportFrom) and s.names[0].name == "*" for s in statements)
 
 
+Instance = tuple[str, int, int]  # a name, where it is bound, the first statement after it
+
+
 def _existing_instances(
     tree: ast.Module, sites: list[Site], index: ModuleIndex
-) -> dict[tuple[str, str], tuple[str, int]]:
+) -> dict[tuple[str, str], Instance]:
     """Module-level ``name = Executor(...)`` bound once, and used only as the executor of
     entry points (never passed elsewhere, where it could be changed): (class, config) →
-    (name, index of its statement in the module body)."""
+    (name, index of its statement in the module body, the index after it)."""
     calls = {site.node: site for site in sites if site.entry is None and site.pure}
-    found: dict[tuple[str, str], tuple[str, int]] = {}
+    found: dict[tuple[str, str], Instance] = {}
     for position, statement in enumerate(tree.body):
         if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1):
             continue
@@ -329,8 +348,57 @@ def _existing_instances(
             continue
         name = target.id
         if index.bindings.get(name) == 1 and name not in index.other_uses:
-            found.setdefault((site.qualname, site.config_key), (name, position))
+            found.setdefault((site.qualname, site.config_key), (name, position, position + 1))
     return found
+
+
+_RUNS_CODE = (
+    ast.Call,
+    ast.Await,
+    ast.Yield,
+    ast.YieldFrom,
+    ast.comprehension,
+    ast.Attribute,
+    ast.Subscript,
+)
+
+
+def runs_nothing(statement: ast.stmt) -> bool:
+    """True when running ``statement`` runs none of the program's code, so it cannot call a
+    function defined above it: a ``def`` or ``class`` without decorators, bases or calls in
+    its defaults and annotations (a class body of such statements), or a plain assignment,
+    expression or ``pass`` with no call, attribute, item or comprehension in it."""
+    if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        parts: list[ast.AST | None] = [statement.args, statement.returns]
+        return not statement.decorator_list and not any(map(_runs_code, parts))
+    if isinstance(statement, ast.ClassDef):
+        plain = not (statement.decorator_list or statement.bases or statement.keywords)
+        return plain and all(map(runs_nothing, statement.body))
+    if isinstance(statement, (ast.Assign, ast.AnnAssign)):
+        targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+        return all(type(t) is ast.Name for t in targets) and not _runs_code(statement)
+    return isinstance(statement, (ast.Expr, ast.Pass)) and not _runs_code(statement)
+
+
+def _runs_code(node: ast.AST | None) -> bool:
+    if node is None:
+        return False
+    return any(isinstance(part, _RUNS_CODE) for part in ast.walk(node))
+
+
+def in_function_body(node: ast.AST, parents: dict[ast.AST, ast.AST], top: ast.AST) -> bool:
+    """True when ``node`` is in the body of a function within ``top`` (it runs only when
+    that function is called, not when ``top`` runs)."""
+    child, current = node, parents.get(node)
+    while current is not None:
+        if isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
+            child is item for item in current.body
+        ):
+            return True
+        if current is top:
+            return False
+        child, current = current, parents.get(current)
+    return False
 
 
 @dataclass
@@ -415,6 +483,8 @@ class Planner:
         module = build_scope(tree, "module")
         self.module_names = set(module.others) | set(module.imports)
         self.existing = _existing_instances(tree, sites, index)
+        self.passed = index.passed
+        self._bound_by: dict[str, frozenset[ast.AST]] = {}  # a planned name: its sites
         self.top_index = {statement: i for i, statement in enumerate(tree.body)}
         self.effects = Effects(tree, settings)
         self._first: dict[ast.Call, _Candidate] = {}  # each group's first site
@@ -425,8 +495,43 @@ class Planner:
         return _reached_from_tasks(self.tree, self.effects)
 
     def plan(self, findings: list[Finding], unsafe: bool) -> Plan:
-        """The groups to hoist for ``findings``, and each one left alone with the reason."""
+        """The groups to hoist for ``findings``, and each one left alone with the reason.
+
+        The safe fixes are planned first, as ``fix`` alone plans them; then the unsafe ones,
+        which may reuse the module-level bindings planned for the safe ones as a second run
+        would reuse them once written. So ``fix`` then ``fix --unsafe-fixes`` gives what
+        ``fix --unsafe-fixes`` gives."""
         plan = Plan(tree=self.tree, chains=self.chains)
+        unsafe_ones = [f for f in findings if f.applicability is Applicability.UNSAFE]
+        self._plan_some([f for f in findings if f not in unsafe_ones], unsafe, plan)
+        if unsafe and unsafe_ones:
+            self._offer(plan.groups)
+        self._plan_some(unsafe_ones, unsafe, plan)
+        return plan
+
+    def _offer(self, groups: list[Group]) -> None:
+        """The planned module-level bindings, as existing instances for later sites: those a
+        second run would find (a pure call, bound at module level, its name only passed as
+        an executor)."""
+        for group in groups:
+            site = group.model.site
+            passed = all(f.site.target in self.passed for f in group.findings)
+            if group.reused or group.anchor_depth or not site.pure or site.whole or not passed:
+                continue
+            at = self.top_index[self.plan_anchor(group)]
+            key = (site.qualname, site.config_key)
+            found = self.existing.get(key)
+            if found is None or (at, at) < (found[2], found[1]):
+                self.existing[key] = (group.name, at, at)
+                # its sites become the binding, which stands before the region judged
+                self._bound_by[group.name] = frozenset(
+                    node for f in group.findings for node in (f.site.node, f.site.target)
+                )
+
+    def plan_anchor(self, group: Group) -> ast.stmt:
+        return self.chains[group.first.site.node].statements[group.anchor_depth]
+
+    def _plan_some(self, findings: list[Finding], unsafe: bool, plan: Plan) -> None:
         groups: dict[object, Group] = {}
         for finding in findings:
             reason = self._why_not(finding, unsafe)
@@ -435,7 +540,6 @@ class Planner:
                 plan.skipped.append((finding, reason or candidate or Text("not fixable")))
                 continue
             self._add(candidate, groups, plan)
-        return plan
 
     @staticmethod
     def _why_not(finding: Finding, unsafe: bool) -> Text | None:
@@ -574,18 +678,33 @@ class Planner:
         kind = "Executor" if site.whole is not None else site.executor  # either class
         return Group(self._fresh_name(kind), [candidate.finding], candidate.depth)
 
-    def _reusable(self, existing: tuple[str, int], candidate: _Candidate) -> bool:
+    def _reusable(self, existing: Instance, candidate: _Candidate) -> bool:
         """The instance bound at module level before the site is what the site would build:
         nothing between them changes what it reads, and no scope around the site binds
-        the name to something else."""
-        name, position = existing
+        the name to something else. An unsafe fix may also reuse one bound after the
+        function around the site, when nothing that runs in between can call it (see
+        ``runs_nothing``): the function reads the name only when called."""
+        name, at, after = existing
         top = candidate.chain.statements[0]
         top_position = self.top_index[top]
-        if position >= top_position or _shadowed(candidate.chain, name):
+        if _shadowed(candidate.chain, name):
             return False
         site = candidate.finding.site
-        pieces = [*self.tree.body[position + 1 : top_position], *before(top, site.node)]
-        return self.effects.region_problem(pieces, Reads.of(site.node), frozenset()) is None
+        if after > top_position:
+            return (
+                candidate.finding.applicability is Applicability.UNSAFE
+                and in_function_body(site.node, self.parents, top)
+                and all(map(runs_nothing, self.tree.body[top_position:at]))
+            )
+        pieces = [*self.tree.body[after:top_position], *before(top, site.node)]
+        moved = self._bound_by.get(name, frozenset())
+        return self.effects.region_problem(pieces, Reads.of(site.node), moved) is None
+
+    @functools.cached_property
+    def parents(self) -> dict[ast.AST, ast.AST]:
+        return {
+            child: node for node in ast.walk(self.tree) for child in ast.iter_child_nodes(node)
+        }
 
     def _fresh_name(self, class_name: str) -> str:
         """A module-private name (``_local_executor``): ``from module import *`` skips it, so

@@ -15,6 +15,7 @@ from ..parallel import map_paths
 from ..results import FixResult, LeftAlone, Reported, guarded
 from ..source import Source, python_lines, read_input
 from .fixer import fix_module
+from .layout import DEFAULT_LINE_LENGTH, line_length_for
 from .notebook import fix_notebook
 from .write import remove_stale_temporaries, write_atomically
 
@@ -26,6 +27,7 @@ class FixMode:
     write: bool = True
     diff: bool = False
     unsafe: bool = False
+    read_config: bool = True  # the line length from the project's config (not --isolated)
 
 
 def fix_path(path: str, display: str, options: Options, mode: FixMode) -> FixResult:
@@ -39,22 +41,32 @@ def _failed(display: str, reason: str) -> FixResult:
     return FixResult(display, error=reason)
 
 
-def fix_bytes(data: bytes, display: str, options: Options, unsafe: bool) -> FixResult:
+def fix_bytes(
+    data: bytes,
+    display: str,
+    options: Options,
+    unsafe: bool,
+    line_length: int = DEFAULT_LINE_LENGTH,
+) -> FixResult:
     """Fix one file's bytes, writing nothing; never raises."""
-    return guarded(_failed, display, lambda: _fixed(data, display, options, unsafe))
+    return guarded(_failed, display, lambda: _fixed(data, display, options, unsafe, line_length))
 
 
-def _fixed(data: bytes, display: str, options: Options, unsafe: bool) -> FixResult:
+def _fixed(
+    data: bytes, display: str, options: Options, unsafe: bool, line_length: int
+) -> FixResult:
     if is_notebook(display):
-        return fix_notebook(data, display, options, unsafe)
-    fixed = fix_module(Source.from_bytes(data), display, options, unsafe)
+        return fix_notebook(data, display, options, unsafe, line_length)
+    fixed = fix_module(Source.from_bytes(data), display, options, unsafe, line_length=line_length)
     left = [LeftAlone(Reported.of(f), reason.render()) for f, reason in fixed.skipped]
     return FixResult(display, left, old=data, new=fixed.new, fixed=fixed.fixed)
 
 
 def _fix_file(path: str, display: str, options: Options, mode: FixMode) -> FixResult:
     data = read_input(path)
-    result = _fixed(data, display, options, mode.unsafe)
+    # the line length of the project's formatter (fix/layout.py), found from the file
+    length = line_length_for(display) if mode.read_config else DEFAULT_LINE_LENGTH
+    result = _fixed(data, display, options, mode.unsafe, length)
     if result.new is not None and mode.write and path != "-":
         write_atomically(path, data, result.new)
     return result

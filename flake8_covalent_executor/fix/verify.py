@@ -12,7 +12,7 @@ from ..rules import FIXABLE, Applicability
 from ..scopes import Resolver
 from ..source import SourceError
 from .effects import Effects, Reads, around, before, shallow
-from .plan import Plan
+from .plan import Plan, in_function_body, runs_nothing
 
 
 class Unverified(SourceError):
@@ -29,6 +29,7 @@ class _Comparison:
 
     def __init__(self, names: dict[ast.AST, str], new_names: set[str]) -> None:
         self.names, self.new_names = names, new_names
+        self.replaced: dict[ast.AST, ast.Name] = {}  # each old site: the name standing there
         # each binding of a new name, with the old statement it stands before (None: last)
         self.bindings: dict[str, list[tuple[ast.Assign, ast.stmt | None]]] = {}
 
@@ -40,6 +41,7 @@ class _Comparison:
             if name is not None:
                 if not (type(b) is ast.Name and b.id == name and type(b.ctx) is ast.Load):
                     return False
+                self.replaced[a] = b
                 continue
             if a is b:  # shared objects: None, and each ``ctx`` instance
                 continue
@@ -70,8 +72,11 @@ class _Comparison:
         return kept
 
 
-def check_equivalent(old_tree: ast.Module, new_tree: ast.Module, plan: Plan) -> None:
+def check_equivalent(
+    old_tree: ast.Module, new_tree: ast.Module, plan: Plan
+) -> dict[ast.AST, ast.Name]:
     """The new module is the old one apart from the hoisting; raises Unverified if not.
+    Returns the name that stands in the new tree for each old site.
 
     ``old_tree`` must be the tree the plan's sites belong to; neither tree is changed.
     """
@@ -89,6 +94,7 @@ def check_equivalent(old_tree: ast.Module, new_tree: ast.Module, plan: Plan) -> 
             raise Unverified(
                 f"{name} is not bound in the block of, and just before, its planned statement"
             )
+    return comparison.replaced
 
 
 def check_fixed_findings_gone(before: list[Finding], after: list[Finding], plan: Plan) -> None:
@@ -105,13 +111,21 @@ def check_fixed_findings_gone(before: list[Finding], after: list[Finding], plan:
         raise Unverified("the detector still finds a site the fix should have removed")
 
 
-def check_sound(old_tree: ast.Module, new_tree: ast.Module, plan: Plan, effects: Effects) -> None:
+def check_sound(
+    old_tree: ast.Module,
+    new_tree: ast.Module,
+    plan: Plan,
+    effects: Effects,
+    replaced: dict[ast.AST, ast.Name] | None = None,
+) -> None:
     """The planner's claims, derived again from the new tree: for each new shared instance,
     every use of its name stands after its binding in the same block, runs whenever that
     block runs on, and nothing between the binding and the use can change what the
     construction reads; and every site it replaces called the same class object. Sites
-    moved by an unsafe fix (out of functions) are opt-in and not held to this. Raises
-    Unverified."""
+    moved by an unsafe fix (out of functions) are opt-in and not held to this, but one that
+    reuses a name bound after its function must have nothing between that can call the
+    function (``runs_nothing``). ``replaced`` (from ``check_equivalent``) tells each group's
+    own uses from those of the groups reusing its name. Raises Unverified."""
     names = {g.name for g in plan.groups if not g.reused}
     index = _TreeIndex(new_tree, names)
     blocks, parents, loads = index.blocks, index.parents, index.loads
@@ -125,8 +139,61 @@ def check_sound(old_tree: ast.Module, new_tree: ast.Module, plan: Plan, effects:
         new = {new_resolver.resolve(call.func) for call in _constructions(binding)}
         if old != new or None in old or (len(old) != 1 and group.first.site.whole is None):
             raise Unverified(f"{group.name} would stand for another class than its sites called")
+        own = None if replaced is None else {replaced[f.site.target] for f in group.findings}
         for use in loads.get(group.name, []):
-            _check_use(binding, use, blocks, parents, effects)
+            if own is None or use in own:
+                _check_use(binding, use, blocks, parents, effects)
+    if replaced is not None:
+        _check_late_reuses(new_tree, plan, replaced, parents)
+
+
+def _check_late_reuses(
+    tree: ast.Module,
+    plan: Plan,
+    replaced: dict[ast.AST, ast.Name],
+    parents: dict[ast.AST, ast.AST],
+) -> None:
+    """A reused name used in a module-level function or class that stands before its
+    binding: used only in function bodies, by an unsafe fix, with nothing from that
+    statement to the binding that can run code."""
+    for group in plan.groups:
+        if not group.reused:
+            continue
+        at = _module_binding(tree, group.name)
+        for finding in group.findings:
+            use = replaced[finding.site.target]
+            top = _top_statement(use, parents, tree)
+            position = _index(tree.body, top)
+            if position > at:
+                continue
+            late_ok = (
+                finding.applicability is Applicability.UNSAFE
+                and in_function_body(use, parents, top)
+                and all(map(runs_nothing, tree.body[position:at]))
+            )
+            if not late_ok:
+                raise Unverified(f"{use.id} is used where it may not be bound yet")
+
+
+def _module_binding(tree: ast.Module, name: str) -> int:
+    """The index in the module body of the one ``name = ...`` statement there."""
+    found = [
+        i
+        for i, statement in enumerate(tree.body)
+        if type(statement) is ast.Assign
+        and any(type(t) is ast.Name and t.id == name for t in statement.targets)
+    ]
+    if len(found) != 1:
+        raise Unverified(f"{name} is not bound once at module level")
+    return found[0]
+
+
+def _top_statement(node: ast.AST, parents: dict[ast.AST, ast.AST], tree: ast.Module) -> ast.stmt:
+    current = node
+    while parents.get(current) is not tree:
+        current = parents[current]
+    assert isinstance(current, ast.stmt)
+    return current
 
 
 def _check_use(
