@@ -20,7 +20,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from string import Template
-from typing import Union
 
 MAX_LINE = 79
 FILES_PER_DIR = 25
@@ -181,7 +180,7 @@ class Comp:
     source: str
 
 
-Node = Union[str, Call, Kw, ListOf, Cond, Apply, Comp]
+Node = str | Call | Kw | ListOf | Cond | Apply | Comp
 
 
 def flat(node: Node) -> str:
