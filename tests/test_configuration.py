@@ -11,11 +11,8 @@ from pathlib import Path
 
 import pytest
 from conftest import output, run
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from flake8_covalent_executor.files import Discovery, iter_paths
-from flake8_covalent_executor.selection import PerFileSyntaxError, parse_per_file_ignores
 
 # One finding of each default rule: CVX001 at line 5, CVX002 at line 10.
 BOTH = textwrap.dedent("""\
@@ -411,33 +408,3 @@ def test_a_one_letter_prefix_turning_cvx003_on_gets_one_hint(
     assert len(hints) == (1 if hinted else 0), output(done)
     if hinted:
         assert "CVX003" in hints[0] and "setup.cfg [flake8]" in hints[0]
-
-
-# -- per-file-ignores parsed as flake8 parses it -------------------------------------------
-def flake8_parse(text: str) -> list[tuple[str, list[str]]] | None:
-    from flake8.exceptions import ExecutionError
-    from flake8.utils import parse_files_to_codes_mapping
-
-    try:
-        return parse_files_to_codes_mapping(text)
-    except (ValueError, ExecutionError):
-        return None
-
-
-def ours(text: str) -> list[tuple[str, list[str]]] | None:
-    try:
-        return parse_per_file_ignores(text)
-    except PerFileSyntaxError:
-        return None
-
-
-PIECES = st.sampled_from(
-    ["tests/*", "a.py", "CVX001", "CVX", "E1", "cvx", ":", ",", " ", "\n", "\t", "*.py", "B"]
-)
-
-
-@settings(max_examples=400, deadline=None)
-@given(st.lists(PIECES, max_size=10).map("".join))
-def test_per_file_ignores_parse_as_flake8_parses_them(text: str) -> None:
-    """flake8's own parser is the oracle (a test-only use of its internals)."""
-    assert ours(text) == flake8_parse(text)
