@@ -165,16 +165,21 @@ def _text(path: Path) -> str:
         raise ConfigError(f"{path}: cannot read config file ({error.strerror})") from None
 
 
-def _tool(path: Path) -> dict[str, object]:
+def read_toml(path: Path) -> dict[str, object]:
+    """A TOML file's document; ConfigError when it cannot be read or parsed (fix/layout.py
+    reads formatter settings through here too)."""
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover - the oldest Pythons
         import tomli as tomllib
     try:
-        document = tomllib.loads(_text(path))
+        return tomllib.loads(_text(path))
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: {error}") from None
-    tool = document.get("tool", {})
+
+
+def _tool(path: Path) -> dict[str, object]:
+    tool = read_toml(path).get("tool", {})
     return tool if isinstance(tool, dict) else {}
 
 

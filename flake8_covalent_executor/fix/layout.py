@@ -19,14 +19,9 @@ from __future__ import annotations
 
 import configparser
 import functools
-import sys
 from pathlib import Path
-from typing import Any
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.9 and 3.10
-    import tomli as tomllib
+from ..config import ConfigError, read_toml
 
 DEFAULT_LINE_LENGTH = 88
 _ROOT_MARKERS = (".git", ".hg")
@@ -54,8 +49,8 @@ def line_length_in(folder: Path) -> int | None:
         found = _positive(_toml(folder / name).get("line-length"))
         if found is not None:
             return found
-    tool = _toml(folder / "pyproject.toml").get("tool")
-    tool = tool if isinstance(tool, dict) else {}
+    found_tool = _toml(folder / "pyproject.toml").get("tool")
+    tool = found_tool if isinstance(found_tool, dict) else {}
     for section in ("ruff", "black"):
         table = tool.get(section)
         found = _positive(table.get("line-length")) if isinstance(table, dict) else None
@@ -68,11 +63,12 @@ def line_length_in(folder: Path) -> int | None:
     return None
 
 
-def _toml(path: Path) -> dict[str, Any]:
+def _toml(path: Path) -> dict[str, object]:
+    if not path.is_file():
+        return {}
     try:
-        with path.open("rb") as file:
-            return tomllib.load(file)
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return read_toml(path)
+    except ConfigError:  # a broken file sets nothing here (its own tool reports it)
         return {}
 
 
