@@ -41,7 +41,11 @@ def _check_bytes(
         return check_notebook(data, display, options, show_source)
     source = Source.from_bytes(data)
     report = analyze(source, display, options)
-    result = CheckResult(display, [Reported.of(finding) for finding in report.findings])
+    reported = [Reported.of(finding) for finding in report.findings]
+    if reported and not data.isascii():  # columns in characters too (sarif, github)
+        lines = source.lines()
+        reported = [finding.counted_in(lines) for finding in reported]
+    result = CheckResult(display, reported)
     if show_source and report.findings:
         result.sources = _physical_lines(source, report.findings)
     return result

@@ -102,16 +102,16 @@ def _config_files(explicit: str | None, cwd: Path) -> list[Path]:
 
 
 def find_config(start: Path) -> Path | None:
-    """The first setup.cfg, tox.ini or .flake8 with a [flake8] section, from start upwards
-    (stopping at the home folder, as flake8 does)."""
-    home = Path.home()
+    """The first setup.cfg, tox.ini or .flake8 with a [flake8] section, from start upwards,
+    as flake8 searches: it stops below the home folder (which is read only as start)."""
+    home = Path.home().resolve()
     directory = start.resolve()
     while True:
         for name in CONFIG_FILES:
             candidate = directory / name
             if candidate.is_file() and _has_flake8_section(candidate):
                 return candidate
-        if directory in (home, directory.parent):
+        if directory.parent in (home, directory):
             return None
         directory = directory.parent
 
@@ -127,24 +127,27 @@ def find_pyproject(start: Path) -> Path | None:
 
 
 def _has_flake8_section(path: Path) -> bool:
+    """Whether a config file found by the search is flake8's. One that cannot be parsed
+    stops the run (flake8 passes over some such files with a warning only -v shows)."""
+    parser = _parse_ini(path)
+    return parser.has_section("flake8") or parser.has_section("flake8:local-plugins")
+
+
+def _parse_ini(path: Path) -> configparser.RawConfigParser:
     parser = configparser.RawConfigParser()
     try:
-        parser.read(path, encoding="utf-8")
-    except (configparser.Error, OSError, UnicodeDecodeError):
-        return False
-    return parser.has_section("flake8") or parser.has_section("flake8:local-plugins")
+        if not parser.read(str(path), encoding="utf-8"):
+            raise ConfigError(f"{path}: cannot read config file")
+    except (configparser.Error, UnicodeDecodeError) as error:
+        lines = str(error).splitlines()
+        raise ConfigError(f"{path}: {lines[0] if lines else type(error).__name__}") from None
+    return parser
 
 
 def _read_ini(path: Path) -> dict[str, Raw]:
     """Our keys of a [flake8] section. Other keys are flake8's or other plugins': left to
     them, except misspellings of ours (any unknown ``covalent-`` key)."""
-    parser = configparser.RawConfigParser()
-    try:
-        if not parser.read(path, encoding="utf-8"):
-            raise ConfigError(f"{path}: cannot read config file")
-    except (configparser.Error, UnicodeDecodeError) as error:
-        first = str(error).splitlines()[0] if str(error) else type(error).__name__
-        raise ConfigError(f"{path}: {first}") from None
+    parser = _parse_ini(path)
     if not parser.has_section("flake8"):
         return {}
     values: dict[str, Raw] = {}

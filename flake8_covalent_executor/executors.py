@@ -19,7 +19,11 @@ class ExecutorNames:
 
     def __init__(self, tree: ast.Module, resolver: Resolver, settings: Settings) -> None:
         self.resolver, self.settings = resolver, settings
-        resolver.wraps = self._is_entry_qualname  # what a ``functools.partial`` alias may be
+        # What a ``functools.partial`` alias may be. Not a bound method: the resolver holding
+        # this object would make a reference cycle, and every module's AST would wait for the
+        # cyclic garbage collector (measured: check 15% slower on the generated tree).
+        extra = settings.extra_entry_points
+        resolver.wraps = lambda qualname: bool(api.entry_keywords(qualname, extra))
         self.extra_names = {name.rpartition(".")[2] for name in settings.extra_executors}
         self.local_classes = self._local_executor_classes(tree)
 
@@ -76,9 +80,6 @@ class ExecutorNames:
 
     def _keywords_of(self, qualname: str) -> tuple[str, ...]:
         return api.entry_keywords(qualname, self.settings.extra_entry_points)
-
-    def _is_entry_qualname(self, qualname: str) -> bool:
-        return bool(self._keywords_of(qualname))
 
     def entry_call(self, call: ast.Call) -> tuple[ast.expr, tuple[str, ...]]:
         """The entry point a call's keywords go to, and its executor keywords (() when none):

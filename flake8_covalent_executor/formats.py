@@ -146,7 +146,10 @@ class GithubWriter(Writer):
 
 def _annotation(path: str, cell: int | None, f: Reported) -> str:
     if cell is None:
-        where = f"line={f.line},col={f.col + 1},endLine={f.end_line},endColumn={f.end_col + 1},"
+        where = (
+            f"line={f.line},col={f.char_col + 1},"
+            f"endLine={f.end_line},endColumn={f.char_end_col + 1},"
+        )
         message = f.message
     else:  # a line= would point into the JSON, not the cell: annotate the file, say where
         where, message = "", f"{location(cell, f.line, f.col)}: {f.message}"
@@ -205,9 +208,9 @@ def _sarif_result(path: str, cell: int | None, f: Reported) -> Row:
     if cell is None:
         physical["region"] = {
             "startLine": f.line,
-            "startColumn": f.col + 1,
+            "startColumn": f.char_col + 1,
             "endLine": f.end_line,
-            "endColumn": f.end_col + 1,
+            "endColumn": f.char_end_col + 1,
         }
         text = f.message
     else:  # a region would count lines of the notebook's JSON: name the cell in the text
@@ -238,7 +241,13 @@ class SarifWriter(RowsWriter):
         return {
             "$schema": SARIF_SCHEMA,
             "version": "2.1.0",
-            "runs": [{"tool": {"driver": driver}, "results": self.rows}],
+            "runs": [
+                {
+                    "tool": {"driver": driver},
+                    "columnKind": "unicodeCodePoints",  # columns count characters
+                    "results": self.rows,
+                }
+            ],
         }
 
 

@@ -4,7 +4,7 @@ one-line reason for that file instead of stopping the run."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar
 
 from .findings import Finding, LineNamer, plain_line
@@ -28,6 +28,10 @@ class Reported:
     # so that a notebook moving ``line`` into its cell moves the end with it), at ``end_col``.
     span: int = 0
     end_col: int = 0
+    # ``col`` and ``end_col`` count UTF-8 bytes, as flake8 and the AST count them; where the
+    # line has other characters before them, the same two counted in characters (for SARIF
+    # and GitHub, whose columns are characters).
+    chars: tuple[int, int] | None = None
 
     @classmethod
     def of(cls, finding: Finding, name_line: LineNamer = plain_line) -> Reported:
@@ -39,6 +43,25 @@ class Reported:
     @property
     def end_line(self) -> int:
         return self.line + self.span
+
+    @property
+    def char_col(self) -> int:
+        return self.col if self.chars is None else self.chars[0]
+
+    @property
+    def char_end_col(self) -> int:
+        return self.end_col if self.chars is None else self.chars[1]
+
+    def counted_in(self, lines: Sequence[str]) -> Reported:
+        """This finding with its columns also counted in characters of ``lines`` (the
+        module's lines, 1-based by index + 1)."""
+
+        def chars(line: int, col: int) -> int:
+            text = lines[line - 1] if 0 < line <= len(lines) else ""
+            return len(text.encode("utf-8", "surrogatepass")[:col].decode("utf-8", "ignore"))
+
+        counted = (chars(self.line, self.col), chars(self.end_line, self.end_col))
+        return self if counted == (self.col, self.end_col) else replace(self, chars=counted)
 
 
 @dataclass(frozen=True)

@@ -873,3 +873,52 @@ hazard(
     "built only when its branch of the conditional is chosen",
     bindings=0,
 )
+
+# -- an unsafe fix reusing a binding that stands after its function (#12) --------------------
+# The function may read the shared name only if nothing between its def and the binding can
+# call it: operators, f-strings and displays run the program's methods, a class body runs
+# ``__set_name__``, a default value is evaluated when the def runs.
+_LATE_HOOK = textwrap.dedent("""
+    class Hook:
+        def __add__(self, other):
+            make_task()
+            return other
+
+        def __format__(self, spec):
+            make_task()
+            return "hook"
+
+        def __set_name__(self, owner, name):
+            make_task()
+
+    hook = Hook()
+
+    def make_task():
+        return ct.electron(print, executor=LocalExecutor())
+
+    """)
+for _id, _between in (
+    ("late_reuse_after_an_operator", "value = hook + 1"),
+    ("late_reuse_after_an_f_string", 'label = f"{hook}"'),
+    ("late_reuse_after_a_class_body", "class Tasks:\n    on_create = hook"),
+    ("late_reuse_after_a_default", "def later(x=hook + 1):\n    return x"),
+):
+    hazard(
+        _id,
+        "reuse",
+        _LATE_HOOK + _between + "\n\nlocal = LocalExecutor()\n",
+        FIXED,
+        bindings=1,
+        unsafe=True,
+    )
+    hazard(
+        _id + "_of_a_safe_fix",
+        "reuse",
+        _LATE_HOOK
+        + _between
+        + "\n\n@ct.electron(executor=LocalExecutor())\ndef step():\n    return 1\n",
+        FIXED,
+        FIXED,
+        bindings=2,
+        unsafe=True,
+    )

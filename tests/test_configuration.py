@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -408,3 +409,36 @@ def test_a_one_letter_prefix_turning_cvx003_on_gets_one_hint(
     assert len(hints) == (1 if hinted else 0), output(done)
     if hinted:
         assert "CVX003" in hints[0] and "setup.cfg [flake8]" in hints[0]
+
+
+def test_the_search_stops_below_home_as_flake8s_does(tmp_path: Path) -> None:
+    """A ~/.flake8 left from old flake8 versions is not read from a project under home."""
+    home, project = tmp_path / "home", tmp_path / "home" / "project"
+    project.mkdir(parents=True)
+    (home / ".flake8").write_text("[flake8]\nextend-ignore = CVX001\n", encoding="utf-8")
+    (project / "a.py").write_text(BOTH, encoding="utf-8")
+    env = {**os.environ, "HOME": str(home)}
+
+    def lines(*command: str, cwd: Path) -> list[str]:
+        done = subprocess.run(
+            [sys.executable, "-m", *command, "a.py"], cwd=cwd, env=env, capture_output=True,
+            text=True, check=False,
+        )  # fmt: skip
+        return cvx_lines(done.stdout)
+
+    (home / "a.py").write_text(BOTH, encoding="utf-8")
+    for cwd in (project, home):
+        assert lines("flake8_covalent_executor", "check", cwd=cwd) == lines("flake8", cwd=cwd)
+    assert lines("flake8_covalent_executor", "check", cwd=project), "home's config was read"
+    assert not any("CVX001" in line for line in lines("flake8", cwd=home))
+
+
+def test_a_config_file_that_does_not_parse_stops_the_search(tmp_path: Path) -> None:
+    (tmp_path / "tox.ini").write_text("[flake8]\nextend-ignore = CVX001\n", encoding="utf-8")
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "setup.cfg").write_text("[flake8]\nselect = CVX\nselect = E\n", "utf-8")
+    (project / "a.py").write_text(BOTH, encoding="utf-8")
+    done = run(["flake8_covalent_executor", "check", "a.py"], cwd=project)
+    assert done.returncode == 2 and len(done.stderr.splitlines()) == 1, output(done)
+    assert "setup.cfg" in done.stderr and "PosixPath" not in done.stderr, output(done)

@@ -222,3 +222,32 @@ def test_the_entry_point_is_named_as_written(body: str, entry: str) -> None:
     assert [f.message.split("; ")[0] for f in result.findings] == [
         f"CVX001 LocalExecutor() is built inline in {entry}"
     ]
+
+
+def test_checking_a_file_leaves_no_reference_cycle_holding_its_tree() -> None:
+    """Each module's AST is freed when its check ends, by reference counting: a cycle (once,
+    a resolver holding a bound method of the object holding it) keeps every tree until the
+    cyclic collector runs, and that made check 15% slower on a 2,000-file tree."""
+    import gc
+
+    source = (
+        b"import functools\nimport covalent as ct\nfrom covalent.executor import LocalExecutor\n"
+        b"task = functools.partial(ct.electron, executor=LocalExecutor())\n"
+        b"@task\ndef a():\n    return 1\n"
+        b"def f():\n    @ct.electron(executor=LocalExecutor())\n    def b():\n        return 2\n"
+    )
+    gc.collect()
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        result = check_source(source, "cycles.py", case_options(ALL_RULES))
+        assert result.findings
+        gc.set_debug(gc.DEBUG_SAVEALL)
+        gc.collect()
+        held = [o for o in gc.garbage if isinstance(o, ast.Module)]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        if enabled:
+            gc.enable()
+    assert not held

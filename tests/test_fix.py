@@ -377,3 +377,42 @@ def test_examples_are_fixed_and_then_clean(tmp_path: Path) -> None:
     assert sorted(line.split(": ")[0] for line in remaining.stdout.splitlines()) == left, output(
         remaining
     )
+
+
+# -- the layout's text handling (#12 review) -------------------------------------------------
+LONG_SITE = (
+    "import covalent as ct\n"
+    "from covalent.executor import LocalExecutor\n"
+    "\n"
+    "\n"
+    "@ct.electron(\n"
+    "    executor=LocalExecutor(\n"
+    '        workdir=WORKDIR, log_stdout="stdout-of-the-first-task.log", {extra}\n'
+    "    )\n"
+    ")\n"
+    "def task():\n"
+    "    return 1\n"
+)
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        'log_stderr="e.log"',
+        'log_stderr=f"({WORKDIR}.log"',  # a bracket in an f-string's text (tokens on 3.12+)
+        'log_stderr=f"{WORKDIR},{WORKDIR}.log"',  # a comma there
+    ],
+    ids=["plain", "bracket_in_f_string", "comma_in_f_string"],
+)
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"], ids=["utf8", "bom"])
+def test_a_wrapped_or_joined_binding_keeps_the_text_and_the_bom(bom: bytes, extra: str) -> None:
+    """The binding is over the line length (wrapped) and the decorator is joined back: every
+    argument's text is kept exactly, and a BOM stays the file's first bytes, once."""
+    source = bom + ('WORKDIR = "/tmp/w"\n' + LONG_SITE.format(extra=extra)).encode()
+    result = fix_source(source, "long.py")
+    assert result.new is not None and not result.skipped, result.skipped
+    assert result.new.startswith(bom) and result.new.count(b"\xef\xbb\xbf") == len(bom) // 3
+    compile(result.new, "long.py", "exec")
+    for argument in ("workdir=WORKDIR", 'log_stdout="stdout-of-the-first-task.log"', extra):
+        assert argument.encode() in result.new
+    assert b"@ct.electron(executor=_local_executor)" in result.new

@@ -289,7 +289,9 @@ def test_end_positions_are_the_whole_call(tmp_path: Path) -> None:
     ]
     assert (rows[0]["line"], rows[0]["end_line"]) == (5, 7)
     github = check("--isolated", "--format", "github", str(path)).stdout
-    assert f",line=5,col={call.col_offset + 1},endLine=7,endColumn=3," in github
+    chars = SPREAD.splitlines()[4].index("LocalExecutor(")  # GitHub counts characters
+    assert chars == call.col_offset - 1  # "é" is two bytes
+    assert f",line=5,col={chars + 1},endLine=7,endColumn=3," in github
 
 
 def test_end_positions_in_a_notebook_are_in_the_cell(tmp_path: Path) -> None:

@@ -260,3 +260,30 @@ def test_gitlab_fingerprints_are_stable(tmp_path: Path) -> None:
     (tmp_path / "pkg" / "flows.py").write_text("\n\n# moved\n" + TWO_RULES, encoding="utf-8")
     moved = {(i["location"]["path"], i["fingerprint"]) for i in ran("gitlab", tmp_path, ".")}
     assert moved == first
+
+
+# -- columns on a line with non-ASCII text before the call ------------------------------------
+WIDE = (
+    "import covalent as ct\n"
+    "from covalent.executor import LocalExecutor\n"
+    'tasks = {"éé€": ct.electron(print, executor=LocalExecutor())}\n'
+)
+
+
+def test_sarif_and_github_count_characters_json_and_default_bytes_as_flake8() -> None:
+    """flake8 (and the AST) count UTF-8 bytes; SARIF (columnKind unicodeCodePoints) and
+    GitHub annotations count characters: 'éé€' is 3 characters and 7 bytes."""
+    line = WIDE.splitlines()[2]
+    start = line.index("LocalExecutor(")
+    end = line.index(")}")  # just after LocalExecutor()
+    wide = len(line[:start].encode()) - start  # 4 more bytes than characters
+    result = check_source(WIDE.encode(), "wide.py")
+    sarif = json.loads(render([result], "sarif"))
+    assert sarif["runs"][0]["columnKind"] == "unicodeCodePoints"
+    region = sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]
+    assert (region["startColumn"], region["endColumn"]) == (start + 1, end + 1)
+    github = render([result], "github")
+    assert f"col={start + 1},endLine=3,endColumn={end + 1}," in github
+    row = json.loads(render([result], "json"))[0]
+    assert (row["column"], row["end_column"]) == (start + wide + 1, end + wide + 1)
+    assert f"wide.py:3:{start + wide + 1}: CVX001" in render([result], "default")

@@ -352,38 +352,38 @@ def _existing_instances(
     return found
 
 
-_RUNS_CODE = (
-    ast.Call,
-    ast.Await,
-    ast.Yield,
-    ast.YieldFrom,
-    ast.comprehension,
-    ast.Attribute,
-    ast.Subscript,
-)
+# What evaluating runs none of the program's code: a name (a dict lookup of a global or a
+# builtin) and a constant. Operators, f-strings, displays (hashing), attributes, items and
+# calls can all run a method the program defines (``__add__``, ``__format__``, ``__hash__``,
+# ``__getattr__``), so none of them is inert here.
+_INERT = (ast.Name, ast.Constant, ast.Load)
 
 
 def runs_nothing(statement: ast.stmt) -> bool:
     """True when running ``statement`` runs none of the program's code, so it cannot call a
-    function defined above it: a ``def`` or ``class`` without decorators, bases or calls in
-    its defaults and annotations (a class body of such statements), or a plain assignment,
-    expression or ``pass`` with no call, attribute, item or comprehension in it."""
+    function defined above it: a ``def`` without decorators whose defaults and annotations
+    are names or constants, a constant expression (a docstring), or ``pass``. No assignment:
+    rebinding a name can run the old value's ``__del__``; no class: its body runs, and each
+    value it binds gets ``__set_name__``."""
     if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        parts: list[ast.AST | None] = [statement.args, statement.returns]
-        return not statement.decorator_list and not any(map(_runs_code, parts))
-    if isinstance(statement, ast.ClassDef):
-        plain = not (statement.decorator_list or statement.bases or statement.keywords)
-        return plain and all(map(runs_nothing, statement.body))
-    if isinstance(statement, (ast.Assign, ast.AnnAssign)):
-        targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
-        return all(type(t) is ast.Name for t in targets) and not _runs_code(statement)
-    return isinstance(statement, (ast.Expr, ast.Pass)) and not _runs_code(statement)
+        return not statement.decorator_list and all(map(_inert, _evaluated_at_def(statement)))
+    if isinstance(statement, ast.Expr):
+        return isinstance(statement.value, ast.Constant)
+    return isinstance(statement, ast.Pass)
 
 
-def _runs_code(node: ast.AST | None) -> bool:
-    if node is None:
-        return False
-    return any(isinstance(part, _RUNS_CODE) for part in ast.walk(node))
+def _evaluated_at_def(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.expr]:
+    """What a ``def`` statement evaluates when it runs: defaults and annotations."""
+    arguments = function.args
+    every = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
+    every += [arg for arg in (arguments.vararg, arguments.kwarg) if arg is not None]
+    annotations = [arg.annotation for arg in every if arg.annotation is not None]
+    defaults = [*arguments.defaults, *(d for d in arguments.kw_defaults if d is not None)]
+    return [*defaults, *annotations, *([function.returns] if function.returns else [])]
+
+
+def _inert(node: ast.AST) -> bool:
+    return all(isinstance(part, _INERT) for part in ast.walk(node))
 
 
 def in_function_body(node: ast.AST, parents: dict[ast.AST, ast.AST], top: ast.AST) -> bool:

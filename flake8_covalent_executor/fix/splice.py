@@ -35,8 +35,11 @@ class _Lines:
 
     def __init__(self, source: Source) -> None:
         self.data = source.data
-        self.encoding = source.encoding
-        self.utf8 = codecs.lookup(source.encoding).name in ("utf-8", "utf-8-sig")
+        codec = codecs.lookup(source.encoding).name
+        # Slices never hold the BOM (lines start after it): text is encoded and decoded as
+        # plain UTF-8, else every new piece would get a BOM of its own.
+        self.encoding = "utf-8" if codec == "utf-8-sig" else source.encoding
+        self.utf8 = codec in ("utf-8", "utf-8-sig")
         head = len(codecs.BOM_UTF8) if self.data.startswith(codecs.BOM_UTF8) else 0
         self.starts = [head, *(match.end() for match in _NEWLINE.finditer(self.data, head))]
         first = _NEWLINE.search(self.data, head)
@@ -306,7 +309,8 @@ def _conditional_parts(text: str) -> tuple[str, str, str] | None:
         for token in tokenize.generate_tokens(io.StringIO(text).readline):
             if token.type == tokenize.COMMENT:
                 return None
-            depth += (token.string in _OPENING) - (token.string in _CLOSING_TEXT)
+            if token.type == tokenize.OP:  # not the text of an f-string (3.12+)
+                depth += (token.string in _OPENING) - (token.string in _CLOSING_TEXT)
             wanted = "if" if not cuts else "else"
             if depth == 0 and token.type == tokenize.NAME and token.string == wanted:
                 cuts.append(token.start[1])
@@ -342,10 +346,12 @@ def _arguments(text: str) -> tuple[list[str], bool] | None:
                 continue
             if token.start[0] != token.end[0]:
                 return None  # a string over several lines
-            depth += (token.string in _OPENING) - (token.string in _CLOSING_TEXT)
-            if depth == 0 or (depth == 1 and token.string in _OPENING):
+            operator = token.type == tokenize.OP  # not the text of an f-string (3.12+)
+            if operator:
+                depth += (token.string in _OPENING) - (token.string in _CLOSING_TEXT)
+            if depth == 0 or (operator and depth == 1 and token.string in _OPENING):
                 continue  # the call's own brackets
-            if depth == 1 and token.string == ",":
+            if operator and depth == 1 and token.string == ",":
                 spans.append(None)
                 continue
             first = spans[-1]

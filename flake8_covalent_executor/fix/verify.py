@@ -12,7 +12,7 @@ from ..rules import FIXABLE, Applicability
 from ..scopes import Resolver
 from ..source import SourceError
 from .effects import Effects, Reads, around, before, shallow
-from .plan import Plan, in_function_body, runs_nothing
+from .plan import Plan, in_function_body
 
 
 class Unverified(SourceError):
@@ -169,10 +169,45 @@ def _check_late_reuses(
             late_ok = (
                 finding.applicability is Applicability.UNSAFE
                 and in_function_body(use, parents, top)
-                and all(map(runs_nothing, tree.body[position:at]))
+                and all(map(_evaluates_nothing, tree.body[position:at]))
             )
             if not late_ok:
                 raise Unverified(f"{use.id} is used where it may not be bound yet")
+
+
+# The nodes a statement between a function and a late binding may hold, outside function
+# bodies (which do not run then): undecorated defs, their arguments, names, constants, and
+# bare constant expressions. Checked here by node type, not with the planner's runs_nothing,
+# so a mistake in one is not repeated in the other.
+_DEF_TIME = (
+    ast.FunctionDef,
+    ast.AsyncFunctionDef,
+    ast.arguments,
+    ast.arg,
+    ast.Name,
+    ast.Load,
+    ast.Constant,
+    ast.Expr,
+    ast.Pass,
+)
+
+
+def _evaluates_nothing(statement: ast.stmt) -> bool:
+    """Nothing of the program's own code runs when ``statement`` runs."""
+    if isinstance(statement, ast.Expr) and not isinstance(statement.value, ast.Constant):
+        return False
+    pending: list[ast.AST] = [statement]
+    while pending:
+        node = pending.pop()
+        if not isinstance(node, _DEF_TIME):
+            return False
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            if node.decorator_list:
+                return False
+            pending.extend(x for x in (node.args, node.returns) if x is not None)
+        else:
+            pending.extend(ast.iter_child_nodes(node))
+    return True
 
 
 def _module_binding(tree: ast.Module, name: str) -> int:
