@@ -416,3 +416,18 @@ def test_a_wrapped_or_joined_binding_keeps_the_text_and_the_bom(bom: bytes, extr
     for argument in ("workdir=WORKDIR", 'log_stdout="stdout-of-the-first-task.log"', extra):
         assert argument.encode() in result.new
     assert b"@ct.electron(executor=_local_executor)" in result.new
+
+
+def test_a_function_a_lattice_method_reaches_is_not_moved_out_even_unsafely() -> None:
+    """A lattice defined as a method is a root of what Covalent pickles, as a module-level
+    one is: ``make_task``'s executor stays where it is under --unsafe-fixes."""
+    source = (
+        b"import covalent as ct\nfrom covalent.executor import LocalExecutor\n\n\n"
+        b"def make_task():\n    return ct.electron(print, executor=LocalExecutor())\n\n\n"
+        b"class Flows:\n    @ct.lattice\n    def wf(self):\n        return make_task()()\n"
+    )
+    result = fix_source(source, "flows.py", unsafe=True)
+    assert result.new is None
+    (left,) = result.skipped
+    assert "which an electron or lattice reaches" in left.reason
+    assert fix_source(source.replace(b"@ct.lattice", b"@staticmethod"), "f.py", unsafe=True).new

@@ -449,7 +449,7 @@ def _reached_from_tasks(tree: ast.Module, effects: Effects) -> set[ast.stmt]:
         for s in tree.body
         if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
     }
-    roots = [s for s in defined.values() if any(map(effects.is_entry, s.decorator_list))]
+    roots = [s for s in defined.values() if _decorated_task_in(s, effects)]
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and effects.names.entry_keywords(node.func):
             roots += [
@@ -467,6 +467,19 @@ def _reached_from_tasks(tree: ast.Module, effects: Effects) -> set[ast.stmt]:
     return reached
 
 
+def _decorated_task_in(statement: ast.stmt, effects: Effects) -> bool:
+    """A function or class decorated with an entry point, or a class with such a method
+    (``class Flows:`` with an ``@ct.lattice`` method): Covalent pickles it with its globals."""
+    decorated = [
+        node
+        for node in ast.walk(statement)
+        if isinstance(node, (*_FUNCTIONS, ast.ClassDef))
+        and (node is statement or isinstance(statement, ast.ClassDef))
+    ]
+    return any(any(map(effects.is_entry, node.decorator_list)) for node in decorated)
+
+
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _ONE_LINE = Text("it is in a one-line compound statement")
 _UNSAFE = Text("unsafe fix (it moves construction to import time): use --unsafe-fixes")
 
