@@ -387,8 +387,10 @@ def test_hostile_input(case: Hostile, hostile_outcomes: dict[str, Outcome]) -> N
         happened.append("unchanged")
     if case.id == "ten-megabytes":
         assert outcome.after["big.py"] == _ten_megabytes().replace(SEED, SEED_FIXED)
-        assert all(seconds < 60 for _, _, seconds in outcome.runs)
-        happened.append("each command under a minute")
+        # Speed lives in benchmarks/: the time is recorded, not asserted (run_cli's timeout
+        # only stops a hang).
+        slowest = max(seconds for _, _, seconds in outcome.runs)
+        happened.append(f"the slowest command took {slowest:.0f} s here")
     LEDGER.add("Hostile input", case.what, len(case.expect), "; ".join(happened))
 
 
