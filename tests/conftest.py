@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import textwrap
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -61,6 +62,29 @@ def pytest_cmdline_main(config: pytest.Config) -> None:
         option.numprocesses, option.dist = None, "no"
     elif option.numprocesses is None and option.dist == "no":  # neither -n nor --dist
         option.numprocesses, option.dist = "auto", "loadfile"
+
+
+# -- small inputs the command tests share --------------------------------------------------
+# One finding of each rule: CVX001 (line 5), CVX002 (line 11) and, when selected, CVX003.
+ALL_THREE = textwrap.dedent("""\
+    import covalent as ct
+    from covalent.executor import LocalExecutor
+
+
+    @ct.electron(executor=LocalExecutor(log_stdout="a.log"))
+    def a():
+        return 1
+
+
+    def factory(fn):
+        return ct.electron(fn, executor=LocalExecutor(log_stdout="b.log"))
+    """)
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
 # -- running the real tools -------------------------------------------------------------------

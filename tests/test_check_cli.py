@@ -10,30 +10,11 @@ from pathlib import Path
 
 import pytest
 from cases import CASES
-from conftest import check, flake8, messages, output, run
+from conftest import ALL_THREE, check, flake8, messages, output, run, write
 
 from flake8_covalent_executor.rules import REPOSITORY
 
 BY_ID = {case.id: case for case in CASES}
-ALL_THREE = textwrap.dedent("""\
-    import covalent as ct
-    from covalent.executor import LocalExecutor
-
-
-    @ct.electron(executor=LocalExecutor(log_stdout="a.log"))
-    def a():
-        return 1
-
-
-    def factory(fn):
-        return ct.electron(fn, executor=LocalExecutor(log_stdout="b.log"))
-    """)
-
-
-def write(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def test_exit_codes(tmp_path: Path) -> None:

@@ -10,31 +10,17 @@ import os
 import pty
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
 from cases import CASES
-from conftest import check, flake8, messages, output
+from conftest import ALL_THREE, check, flake8, messages, output, write
 
 from flake8_covalent_executor.results import CheckResult, Reported
 from flake8_covalent_executor.summary import Totals
 
 BY_ID = {case.id: case for case in CASES}
 SEED = BY_ID["seed_not_recommended"].source  # two CVX001, both safe to fix
-ALL_THREE = textwrap.dedent("""\
-    import covalent as ct
-    from covalent.executor import LocalExecutor
-
-
-    @ct.electron(executor=LocalExecutor(log_stdout="a.log"))
-    def a():
-        return 1
-
-
-    def factory(fn):
-        return ct.electron(fn, executor=LocalExecutor(log_stdout="b.log"))
-    """)
 # A call over three lines, after a tab and a non-ASCII string: where it starts and ends.
 SPREAD = (
     "import covalent as ct\n"
@@ -45,12 +31,6 @@ SPREAD = (
     '\t\tlog_stdout="a.log",\n'
     "\t))\n"
 )
-
-
-def write(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 # -- the closing line ------------------------------------------------------------------------
